@@ -1,0 +1,2 @@
+export { startSink, type RunningSink, type ReceivedRequest, type InjectedFailure } from './sink-server.ts';
+export { startMetaSink, validateMetaRequest } from './meta-sink.ts';

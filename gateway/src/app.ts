@@ -1,0 +1,24 @@
+import { Hono } from 'hono';
+import { ErrorCode } from '@sluice/protocol';
+import type { Env } from './env.ts';
+import { ApiError, internalError } from './http/api-error.ts';
+import { batchRoute } from './ingest/batch-route.ts';
+import { assetsRoute } from './assets/assets-route.ts';
+
+/** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
+export const app = new Hono<{ Bindings: Env }>()
+  .get('/healthz', (c) => c.json({ ok: true }))
+  .route('/v1/batch', batchRoute)
+  .route('/', assetsRoute);
+
+app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+app.onError((error, c) => {
+  const apiError = error instanceof ApiError ? error : internalError();
+  if (!(error instanceof ApiError)) {
+    // Name and message only: never the request, which may hold personal data.
+    console.error(`unhandled ${error.name}: ${error.message}`);
+  }
+  for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+  return c.json(apiError.toBody(), apiError.status);
+});

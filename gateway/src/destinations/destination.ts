@@ -1,0 +1,26 @@
+import type { Event } from '@sluice/protocol';
+import type { Env } from '../env.ts';
+
+/** What the gateway knows about the request an event came in on. Lives only for the request. */
+export interface RequestFacts {
+  ip: string | undefined;
+  userAgent: string | undefined;
+  receivedAt: number;
+}
+
+/** How a send went. Failure is data: the queue consumer decides retry vs dead letter from it. */
+export type SendOutcome =
+  | { ok: true }
+  | { ok: false; retryable: boolean; reason: string; retryAfterSeconds?: number };
+
+/**
+ * A conversion API behind one interface. `toItem` runs at ingest (it hashes; raw personal data
+ * never leaves the request), `send` runs in the queue consumer with items only.
+ */
+export interface Destination<Config, Item> {
+  readonly type: string;
+  /** Vendor's documented maximum events per request. */
+  readonly maxBatchSize: number;
+  toItem(event: Event, facts: RequestFacts, config: Config): Promise<Item | null>;
+  send(items: Item[], config: Config, env: Env): Promise<SendOutcome>;
+}

@@ -1,0 +1,15 @@
+import type { DeliveryMessage } from './delivery/delivery-message.ts';
+
+/** Bindings and vars of the gateway worker (see wrangler.toml). Secrets are read by name from `env`. */
+export interface Env {
+  CONFIG: KVNamespace;
+  DELIVERY: Queue<DeliveryMessage>;
+  DEAD_LETTERS: Queue<DeliveryMessage>;
+  EVENT_IDS: DurableObjectNamespace<import('./dedup/event-id-ledger.ts').EventIdLedger>;
+  DB: D1Database;
+  ASSETS: Fetcher;
+  META_API_BASE_URL: string;
+  META_API_VERSION: string;
+  /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
+  [secret: string]: unknown;
+}

@@ -1,0 +1,29 @@
+import { ErrorCode } from '@sluice/protocol';
+import { ApiError } from '../http/api-error.ts';
+import { loadSiteByWriteKey } from '../site-config/load-site-config.ts';
+import type { SiteConfig } from '../site-config/site-config.ts';
+
+const WRITE_KEY = /^[A-Za-z0-9_-]{8,128}$/;
+
+/**
+ * The write key travels in the query string (`?key=`), because `navigator.sendBeacon`
+ * cannot set headers; `X-Sluice-Key` is accepted too for server-side senders.
+ */
+export function writeKeyOf(request: Request): string {
+  const key = new URL(request.url).searchParams.get('key') ?? request.headers.get('x-sluice-key');
+  if (!key) throw new ApiError(401, ErrorCode.MissingWriteKey, 'write key missing: pass ?key=<write key>');
+  if (!WRITE_KEY.test(key)) throw new ApiError(401, ErrorCode.UnknownWriteKey, 'unknown write key');
+  return key;
+}
+
+/** Resolves the site a request belongs to, or throws 401. */
+export async function authenticate(kv: KVNamespace, request: Request): Promise<SiteConfig> {
+  const site = await loadSiteByWriteKey(kv, writeKeyOf(request));
+  if (!site) throw new ApiError(401, ErrorCode.UnknownWriteKey, 'unknown write key');
+  return site;
+}
+
+/** True when the page's origin is one the site allows. Browsers always send Origin on cross-site and beacon POSTs. */
+export function isAllowedOrigin(site: SiteConfig, origin: string | null): origin is string {
+  return origin !== null && site.allowedOrigins.some((allowed) => new URL(allowed).origin === origin);
+}

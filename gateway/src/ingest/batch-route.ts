@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { ErrorCode, type BatchResult } from '@sluice/protocol';
+import type { Env } from '../env.ts';
+import { ApiError } from '../http/api-error.ts';
+import { preflight, setCorsHeaders } from '../http/site-cors.ts';
+import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
+import { authenticate, isAllowedOrigin } from './authenticate.ts';
+import { enqueueDeliveries } from './enqueue-deliveries.ts';
+import { parseBatch } from './parse-batch.ts';
+import { readBody } from './read-body.ts';
+import { requestFacts } from './request-facts.ts';
+
+/** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
+const ACCEPTED_TYPES = ['application/json', 'text/plain'];
+
+/** `POST /v1/batch`: auth → origin → size → validate → dedup → hash and queue per destination. */
+export const batchRoute = new Hono<{ Bindings: Env }>()
+  .options('/', async (c) => {
+    const site = await authenticate(c.env.CONFIG, c.req.raw);
+    const origin = c.req.header('origin') ?? null;
+    if (!isAllowedOrigin(site, origin)) throw forbiddenOrigin();
+    return preflight(c, origin);
+  })
+  .post('/', async (c) => {
+    const site = await authenticate(c.env.CONFIG, c.req.raw);
+    const origin = c.req.header('origin') ?? null;
+    if (!isAllowedOrigin(site, origin)) throw forbiddenOrigin();
+    setCorsHeaders(c, origin);
+    const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
+    if (!ACCEPTED_TYPES.includes(type)) {
+      throw new ApiError(415, ErrorCode.UnsupportedMediaType, 'send application/json or text/plain');
+    }
+    const { events, rejected } = parseBatch(await readBody(c.req.raw));
+    const fresh = await claimEventIds(c.env, site.id, events.map((e) => e.event.eventId)).catch(unavailable);
+    const accepted = events.map((e) => e.event).filter((event) => fresh.has(event.eventId));
+    await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw)).catch(async () => {
+      await releaseEventIds(c.env, site.id, [...fresh]).catch(() => undefined);
+      unavailable();
+    });
+    const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
+    if (events.length === 0) {
+      return c.json({ error: { code: ErrorCode.InvalidEvent, message: 'no valid event in batch' }, ...result }, 422);
+    }
+    return c.json(result, 200);
+  });
+
+function forbiddenOrigin(): ApiError {
+  return new ApiError(403, ErrorCode.OriginNotAllowed, 'origin is not allowed for this write key');
+}
+
+/** Our own storage failing is not the client's fault: 503 and a retry hint, never 500. */
+function unavailable(): never {
+  throw new ApiError(503, ErrorCode.Unavailable, 'temporarily unavailable, retry later', { 'Retry-After': '5' });
+}

@@ -1,0 +1,18 @@
+import type { Env as WorkerEnv } from '../src/env.ts';
+import type { D1Migration } from 'cloudflare:test';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      META_TOKEN_TEST: string;
+    }
+  }
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    metaSinkUrl: string;
+  }
+}
+export {};

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { MAX_BATCH_EVENTS } from './limits.ts';
+import type { Event } from './event.ts';
+import type { EventRejection } from './error-codes.ts';
+
+/**
+ * The batch envelope. Events are checked one by one (see `Event`) so that one bad event
+ * is reported by index while the good ones are accepted.
+ */
+export const BatchEnvelope = z.strictObject({
+  sentAt: z.iso.datetime({ offset: true }),
+  events: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS),
+});
+export type BatchEnvelope = z.infer<typeof BatchEnvelope>;
+
+/** A batch as a client sends it. */
+export interface Batch {
+  sentAt: string;
+  events: Event[];
+}
+
+/** The gateway's answer to a batch (HTTP 200 even when some events were rejected). */
+export interface BatchResult {
+  accepted: number;
+  /** Events whose `eventId` the gateway had already accepted; dropped without error. */
+  duplicates: number;
+  rejected: EventRejection[];
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { EventContext } from './context.ts';
+import { ConsentSignals } from './consent-signals.ts';
+import { UserFields } from './user.ts';
+import { MAX_STRING_LENGTH } from './limits.ts';
+
+/** JSON values only, bounded in depth by the batch byte limit. */
+const Properties = z.record(z.string().max(128), z.unknown()).refine(
+  (props) => JSON.stringify(props).length <= 32 * 1024,
+  'properties must serialize to at most 32 KB',
+);
+
+const base = {
+  /** UUID; the dedup key shared with browser pixels (Meta `event_id`, TikTok `event_id`). */
+  eventId: z.uuid(),
+  /** ISO 8601 time the event happened on the device. */
+  timestamp: z.iso.datetime({ offset: true }),
+  anonymousId: z.string().min(1).max(128),
+  userId: z.string().min(1).max(256).optional(),
+  properties: Properties.optional(),
+  user: UserFields.optional(),
+  context: EventContext.optional(),
+  consent: ConsentSignals.optional(),
+};
+
+export const TrackEvent = z.strictObject({
+  type: z.literal('track'),
+  event: z.string().trim().min(1).max(128),
+  ...base,
+});
+export const PageEvent = z.strictObject({
+  type: z.literal('page'),
+  name: z.string().max(MAX_STRING_LENGTH).optional(),
+  ...base,
+});
+export const IdentifyEvent = z.strictObject({ type: z.literal('identify'), ...base });
+
+/** One event on the wire. */
+export const Event = z.discriminatedUnion('type', [TrackEvent, PageEvent, IdentifyEvent]);
+export type Event = z.infer<typeof Event>;
+export type TrackEvent = z.infer<typeof TrackEvent>;
+export type PageEvent = z.infer<typeof PageEvent>;
+export type IdentifyEvent = z.infer<typeof IdentifyEvent>;
+/** What a client builds before the wire: same shape, typed loosely where the SDK fills defaults. */
+export type EventType = Event['type'];
