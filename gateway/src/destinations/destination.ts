@@ -8,6 +8,21 @@ export interface RequestFacts {
   receivedAt: number;
 }
 
+/**
+ * What consent allows for one event at one destination, decided by the gateway's consent
+ * engine. A denied destination never gets here: `toItem` is not called for it.
+ */
+export interface DeliveryConsent {
+  /** `limited`: the vendor's limited-data-use mode (Meta LDU, TikTok limited_data_use, Google restricted). */
+  mode: 'full' | 'limited';
+  /** Google Consent Mode v2 values to forward explicitly (GA4 `consent`, Google Ads `consent`). */
+  adUserData: 'granted' | 'denied';
+  adPersonalization: 'granted' | 'denied';
+}
+
+/** The consent to use when a site has no policy: everything granted, as before consent was evaluated. */
+export const FULL_CONSENT: DeliveryConsent = { mode: 'full', adUserData: 'granted', adPersonalization: 'granted' };
+
 /** How a send went. Failure is data: the queue consumer decides retry vs dead letter from it. */
 export type SendOutcome =
   | { ok: true }
@@ -21,6 +36,6 @@ export interface Destination<Config, Item> {
   readonly type: string;
   /** Vendor's documented maximum events per request. */
   readonly maxBatchSize: number;
-  toItem(event: Event, facts: RequestFacts, config: Config): Promise<Item | null>;
+  toItem(event: Event, facts: RequestFacts, config: Config, consent: DeliveryConsent): Promise<Item | null>;
   send(items: Item[], config: Config, env: Env): Promise<SendOutcome>;
 }

@@ -1,5 +1,5 @@
 import type { Event } from '@sluice/protocol';
-import type { RequestFacts } from '../destinations/destination.ts';
+import { FULL_CONSENT, type RequestFacts } from '../destinations/destination.ts';
 import { destinationFor } from '../destinations/registry.ts';
 import type { DeliveryMessage } from '../delivery/delivery-message.ts';
 import type { Env } from '../env.ts';
@@ -15,7 +15,7 @@ export async function enqueueDeliveries(env: Env, site: SiteConfig, events: Even
   for (const [destinationKey, config] of Object.entries(site.destinations)) {
     const destination = destinationFor(config);
     for (const event of events) {
-      const item = await destination.toItem(event, facts, config);
+      const item = await destination.toItem(event, facts, config, FULL_CONSENT);
       if (item !== null) messages.push({ siteId: site.id, destinationKey, eventId: event.eventId, item });
     }
   }
