@@ -1,0 +1,60 @@
+import type { Policy } from './policy-schema.ts';
+import type { Location } from '../evaluate/resolve-jurisdiction.ts';
+import { resolveJurisdiction } from '../evaluate/resolve-jurisdiction.ts';
+
+/**
+ * What the SDK needs from the policy for the visitor's jurisdiction (served by `GET /v1/config`):
+ * no zod, no evaluator; just enough to hold, wait and gate. The gateway still decides.
+ */
+export interface PolicyView {
+  policyVersion: string;
+  jurisdiction: string;
+  model: 'opt-in' | 'opt-out' | 'notice';
+  noSignal: { waitMs: number; then: 'allow' | 'deny' };
+  /** Which CMP APIs the SDK should read here. */
+  read: { tcf: boolean; gpp: boolean; gcm: boolean; gpc: boolean };
+  /** Purposes each destination needs (`all`), for purging on withdrawal. */
+  destinations: Record<string, { all: string[]; any: string[] }>;
+  /** Purpose → TCF purposes / GCM types / GPC opt-out, so the SDK can tell a withdrawal. */
+  purposes: Record<string, { essential: boolean; tcf: number[]; gcm: string[]; gpcOptsOut: boolean }>;
+  /** Held-event buffer lifetime in ms (retention.heldUntilConsent). */
+  heldMaxMs: number;
+}
+
+/** Thirty minutes: long enough for a slow consent choice, short enough to stay a session buffer. */
+export const DEFAULT_HELD_MAX_MS = 30 * 60 * 1000;
+
+/** Builds the SDK's view of a policy for one location. */
+export function policyView(policy: Policy, policyVersion: string, location: Location): PolicyView {
+  const { jurisdiction: j } = resolveJurisdiction(policy, location);
+  const purposes: PolicyView['purposes'] = {};
+  for (const [id, p] of Object.entries(policy.purposes)) {
+    purposes[id] = {
+      essential: p.essential === true,
+      tcf: j.signals.tcf ? (p.tcf?.purposes ?? []) : [],
+      gcm: j.signals.gcm?.[id] ?? [],
+      gpcOptsOut: j.signals.gpc?.optsOut.includes(id) ?? false,
+    };
+  }
+  const destinations: PolicyView['destinations'] = {};
+  for (const [key, d] of Object.entries(policy.destinations)) destinations[key] = { all: d.requires.all ?? [], any: d.requires.any ?? [] };
+  return {
+    policyVersion,
+    jurisdiction: j.id,
+    model: j.model,
+    noSignal: { waitMs: j.noSignal.waitMs, then: j.noSignal.then },
+    read: { tcf: j.signals.tcf === true, gpp: Boolean(j.signals.gpp), gcm: Boolean(j.signals.gcm), gpc: Boolean(j.signals.gpc) },
+    destinations,
+    purposes,
+    heldMaxMs: durationMs(policy.retention.heldUntilConsent) ?? DEFAULT_HELD_MAX_MS,
+  };
+}
+
+/** ISO 8601 duration → ms (months 30 days, years 365 days: retention, not calendars). */
+export function durationMs(duration: string | undefined): number | undefined {
+  if (!duration) return undefined;
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(duration);
+  if (!m) return undefined;
+  const [y, mo, w, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number, number];
+  return ((((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60 + mi) * 60 + s) * 1000;
+}
