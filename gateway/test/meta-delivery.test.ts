@@ -68,7 +68,7 @@ describe('Meta delivery (queue consumer → local Meta sink)', () => {
     for (const failure of [{ status: 503 }, { status: 429, headers: { 'retry-after': '120' } }, { status: 200, hang: true }]) {
       await sink('fail', { ...failure, count: 1 });
       const result = await consume([await messageFor()]);
-      expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m0']);
+      expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['m0']);
       expect(result.explicitAcks).toEqual([]);
     }
   });
