@@ -34,7 +34,7 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, META_TOKEN_TEST: 'test-meta-token', META_API_BASE_URL: metaSinkUrl },
+                bindings: { TEST_MIGRATIONS: migrations, META_TOKEN_TEST: 'test-meta-token', META_API_BASE_URL: metaSinkUrl, ADMIN_TOKEN: 'test-admin-token' },
               },
             }),
           ],

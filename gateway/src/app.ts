@@ -4,11 +4,17 @@ import type { Env } from './env.ts';
 import { ApiError, internalError } from './http/api-error.ts';
 import { batchRoute } from './ingest/batch-route.ts';
 import { assetsRoute } from './assets/assets-route.ts';
+import { configRoute } from './consent/config-route.ts';
+import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
+import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
   .get('/healthz', (c) => c.json({ ok: true }))
   .route('/v1/batch', batchRoute)
+  .route('/v1/config', configRoute)
+  .route('/v1/admin/sites/:site/policy', policyAdminRoute)
+  .route('/v1/admin/gvl', gvlAdminRoute)
   .route('/', assetsRoute);
 
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       META_TOKEN_TEST: string;
+      ADMIN_TOKEN: string;
     }
   }
 }

@@ -6,6 +6,7 @@ export const ErrorCode = {
   MalformedJson: 'malformed_json',
   InvalidBatch: 'invalid_batch',
   InvalidEvent: 'invalid_event',
+  InvalidPolicy: 'invalid_policy',
   PayloadTooLarge: 'payload_too_large',
   TooManyEvents: 'too_many_events',
   UnknownWriteKey: 'unknown_write_key',

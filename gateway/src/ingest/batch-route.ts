@@ -9,6 +9,7 @@ import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { parseBatch } from './parse-batch.ts';
 import { readBody } from './read-body.ts';
 import { requestFacts } from './request-facts.ts';
+import { consentPlanner } from '../consent/consent-planner.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
@@ -31,9 +32,10 @@ export const batchRoute = new Hono<{ Bindings: Env }>()
       throw new ApiError(415, ErrorCode.UnsupportedMediaType, 'send application/json or text/plain');
     }
     const { events, rejected } = parseBatch(await readBody(c.req.raw));
+    const planner = await consentPlanner(c.env, site, c.req.raw).catch(unavailable);
     const fresh = await claimEventIds(c.env, site.id, events.map((e) => e.event.eventId)).catch(unavailable);
     const accepted = events.map((e) => e.event).filter((event) => fresh.has(event.eventId));
-    await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw)).catch(async () => {
+    await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw), planner).catch(async () => {
       await releaseEventIds(c.env, site.id, [...fresh]).catch(() => undefined);
       unavailable();
     });

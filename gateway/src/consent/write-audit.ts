@@ -1,0 +1,27 @@
+import { durationMs, type ConsentReceipt } from '@sluice/consent';
+
+/** Default audit retention when the policy names none: 400 days (consent-policy.md example). */
+export const DEFAULT_AUDIT_RETENTION_MS = 400 * 24 * 60 * 60 * 1000;
+/** D1 binds at most 100 parameters per statement; rows go in statements of one row each, batched. */
+export const AUDIT_BATCH_MAX = 100;
+
+export interface AuditRow {
+  siteId: string;
+  eventId: string;
+  receipt: ConsentReceipt;
+}
+
+/** Writes one audit row per decision (allow, limited and deny alike) in D1 batches. */
+export async function writeAudit(db: D1Database, rows: AuditRow[], retention: string | undefined, now: number): Promise<void> {
+  const expiresAt = now + (durationMs(retention) ?? DEFAULT_AUDIT_RETENTION_MS);
+  const insert = db.prepare(
+    'INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (let i = 0; i < rows.length; i += AUDIT_BATCH_MAX) {
+    await db.batch(
+      rows.slice(i, i + AUDIT_BATCH_MAX).map(({ siteId, eventId, receipt }) =>
+        insert.bind(siteId, eventId, receipt.destination, receipt.decision, receipt.rule, receipt.policyVersion, receipt.jurisdiction.id, JSON.stringify(receipt), now, expiresAt),
+      ),
+    );
+  }
+}

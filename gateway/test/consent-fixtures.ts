@@ -1,0 +1,75 @@
+import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { GppModel } from '@iabgpp/cmpapi';
+import worker from '../src/index.ts';
+import examplePolicy from '../../consent/policies/example-global.json';
+import type { Env } from '../src/env.ts';
+import type { ConsentedDeliveryMessage } from '../src/consent/consented-delivery.ts';
+import { clearPolicyCache } from '../src/consent/live-policy.ts';
+import { clearGvlCache } from '../src/consent/live-gvl.ts';
+import { seedSite, site, WRITE_KEY, ORIGIN } from './fixtures.ts';
+
+export const ADMIN = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
+
+/** The shipped example policy plus a second Meta pixel gated on measurement only. */
+export function testPolicy(): Record<string, any> {
+  const policy = structuredClone(examplePolicy) as Record<string, any>;
+  policy.destinations.meta_measurement = { requires: { all: ['measurement'] } };
+  return policy;
+}
+
+/** The test site with two Meta destinations: `meta` (advertising) and `meta_measurement`. */
+export async function seedConsentSite(): Promise<void> {
+  await seedSite({ ...site, destinations: { ...site.destinations, meta_measurement: { type: 'meta', pixelId: '9876543210', accessTokenSecret: 'META_TOKEN_TEST' } } });
+  clearPolicyCache();
+  clearGvlCache();
+}
+
+export async function putPolicy(policy: unknown): Promise<Response> {
+  const response = await worker.fetch(new Request(`https://gw.example/v1/admin/sites/${site.id}/policy`, { method: 'PUT', headers: ADMIN, body: JSON.stringify(policy) }), env as Env, createExecutionContext());
+  return response;
+}
+
+/** A queue binding that records what ingest sends (the consumer is tested elsewhere against the sink). */
+export function recordingQueue() {
+  const sent: ConsentedDeliveryMessage[] = [];
+  const queue = {
+    async send(body: ConsentedDeliveryMessage) { sent.push(body); },
+    async sendBatch(messages: Iterable<{ body: ConsentedDeliveryMessage }>) { for (const m of messages) sent.push(m.body); },
+  };
+  return { sent, queue: queue as unknown as Queue<ConsentedDeliveryMessage> };
+}
+
+export interface IngestOptions {
+  cf?: { country?: string; regionCode?: string };
+  secGpc?: boolean;
+}
+
+/** POSTs a batch through the real worker with edge geo in `request.cf`, recording the queue. */
+export async function ingest(events: unknown[], options: IngestOptions = {}) {
+  const { sent, queue } = recordingQueue();
+  const headers: Record<string, string> = { origin: ORIGIN, 'content-type': 'text/plain' };
+  if (options.secGpc) headers['sec-gpc'] = '1';
+  const request = new Request(`https://gw.example/v1/batch?key=${WRITE_KEY}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ sentAt: new Date().toISOString(), events }),
+    cf: options.cf ?? {},
+  } as RequestInit);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, { ...(env as Env), DELIVERY: queue } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  return { response, sent };
+}
+
+export function gppString(fields: Array<[string, string, unknown]>): string {
+  const model = new GppModel();
+  for (const [s, f, v] of fields) model.setFieldValue(s, f, v);
+  return model.encode();
+}
+
+export async function auditFor(eventId: string) {
+  const { results } = await env.DB.prepare('SELECT destination, decision, rule, policy_version, jurisdiction, receipt FROM consent_audit WHERE event_id = ? ORDER BY destination')
+    .bind(eventId)
+    .all<{ destination: string; decision: string; rule: string; policy_version: string; jurisdiction: string; receipt: string }>();
+  return results;
+}
