@@ -85,7 +85,7 @@ describe('ingest under a consent policy — US opt-out states (GPP + GPC)', () =
     const { sent } = await ingest([event], { cf: CA, secGpc: true });
     const byKey = Object.fromEntries(sent.map((m) => [m.destinationKey, m.receipt!]));
     expect(byKey.meta).toMatchObject({ decision: 'limited', adUserData: 'denied', adPersonalization: 'denied', signals: { gpc: { on: true, sources: ['header'] } } });
-    expect(byKey.meta.rule).toContain('whenDenied.us-optout: limited');
+    expect(byKey.meta!.rule).toContain('whenDenied.us-optout: limited');
     expect(byKey.meta_measurement!.decision).toBe('allow');
   });
 
