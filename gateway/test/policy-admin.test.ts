@@ -110,7 +110,7 @@ describe('GET /v1/config', () => {
     expect(de.status).toBe(200);
     expect(de.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(de.body.consent).toMatchObject({ jurisdiction: 'eea-uk', model: 'opt-in', noSignal: { waitMs: 2000, then: 'deny' }, read: { tcf: true, gcm: true } });
-    expect(de.body.consent.destinations.meta).toEqual({ all: ['advertising'], any: [] });
+    expect(de.body.consent.destinations.meta).toEqual({ all: ['advertising'], any: [], limited: false });
     const ca = await call(`https://gw.example/v1/config?key=${WRITE_KEY}`, { cf: { country: 'US', regionCode: 'CA' } });
     expect(ca.body.consent).toMatchObject({ jurisdiction: 'us-optout', noSignal: { waitMs: 500, then: 'allow' }, read: { gpp: true, gpc: true } });
     expect((await call(`https://gw.example/v1/config?key=${WRITE_KEY}`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);

@@ -13,10 +13,10 @@ export interface PolicyView {
   noSignal: { waitMs: number; then: 'allow' | 'deny' };
   /** Which CMP APIs the SDK should read here. */
   read: { tcf: boolean; gpp: boolean; gcm: boolean; gpc: boolean };
-  /** Purposes each destination needs (`all`), for purging on withdrawal. */
-  destinations: Record<string, { all: string[]; any: string[] }>;
-  /** Purpose → TCF purposes / GCM types / GPC opt-out, so the SDK can tell a withdrawal. */
-  purposes: Record<string, { essential: boolean; tcf: number[]; gcm: string[]; gpcOptsOut: boolean }>;
+  /** Purposes each destination needs; `limited`: it still gets a limited-data-use copy when they are denied here. */
+  destinations: Record<string, { all: string[]; any: string[]; limited: boolean }>;
+  /** Purpose → TCF purposes / GCM types / GPP fields / GPC opt-out, so the SDK can tell a grant from a withdrawal. */
+  purposes: Record<string, { essential: boolean; tcf: number[]; gcm: string[]; gpp: string[]; gpcOptsOut: boolean }>;
   /** Held-event buffer lifetime in ms (retention.heldUntilConsent). */
   heldMaxMs: number;
 }
@@ -33,11 +33,14 @@ export function policyView(policy: Policy, policyVersion: string, location: Loca
       essential: p.essential === true,
       tcf: j.signals.tcf ? (p.tcf?.purposes ?? []) : [],
       gcm: j.signals.gcm?.[id] ?? [],
+      gpp: Object.entries(j.signals.gpp ?? {}).filter(([, ids]) => ids.includes(id)).map(([field]) => field),
       gpcOptsOut: j.signals.gpc?.optsOut.includes(id) ?? false,
     };
   }
   const destinations: PolicyView['destinations'] = {};
-  for (const [key, d] of Object.entries(policy.destinations)) destinations[key] = { all: d.requires.all ?? [], any: d.requires.any ?? [] };
+  for (const [key, d] of Object.entries(policy.destinations)) {
+    destinations[key] = { all: d.requires.all ?? [], any: d.requires.any ?? [], limited: d.whenDenied?.[j.id] === 'limited' };
+  }
   return {
     policyVersion,
     jurisdiction: j.id,
