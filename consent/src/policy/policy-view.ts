@@ -24,8 +24,11 @@ export interface PolicyView {
 /** Thirty minutes: long enough for a slow consent choice, short enough to stay a session buffer. */
 export const DEFAULT_HELD_MAX_MS = 30 * 60 * 1000;
 
-/** Builds the SDK's view of a policy for one location. */
-export function policyView(policy: Policy, policyVersion: string, location: Location): PolicyView {
+/**
+ * Builds the SDK's view of a policy for one location. Pass the site's destination keys so the
+ * browser only counts destinations that exist (others would keep events flowing for nothing).
+ */
+export function policyView(policy: Policy, policyVersion: string, location: Location, siteDestinations?: string[]): PolicyView {
   const { jurisdiction: j } = resolveJurisdiction(policy, location);
   const purposes: PolicyView['purposes'] = {};
   for (const [id, p] of Object.entries(policy.purposes)) {
@@ -39,6 +42,7 @@ export function policyView(policy: Policy, policyVersion: string, location: Loca
   }
   const destinations: PolicyView['destinations'] = {};
   for (const [key, d] of Object.entries(policy.destinations)) {
+    if (siteDestinations && !siteDestinations.includes(key)) continue;
     destinations[key] = { all: d.requires.all ?? [], any: d.requires.any ?? [], limited: d.whenDenied?.[j.id] === 'limited' };
   }
   return {

@@ -23,7 +23,7 @@ export const configRoute = new Hono<{ Bindings: Env }>().get('/', async (c) => {
     setCorsHeaders(c, origin);
   }
   const live = await loadLivePolicy(c.env.CONFIG, site.id);
-  const consent = live ? policyView(live.policy, live.policyVersion, requestLocation(c.req.raw, c.env.GEO_OVERRIDE)) : null;
+  const consent = live ? policyView(live.policy, live.policyVersion, requestLocation(c.req.raw, c.env.GEO_OVERRIDE), Object.keys(site.destinations)) : null;
   c.header('Cache-Control', `private, max-age=${CONFIG_MAX_AGE_SECONDS}`);
   return c.json({ siteId: site.id, destinations: Object.keys(site.destinations), consent });
 });
