@@ -116,6 +116,29 @@ describe('ingest under a consent policy — rest of world and sites without a po
     expect(sent.filter((m) => m.eventId === denied.eventId).map((m) => m.destinationKey)).toEqual(['meta_measurement']);
   });
 
+  it('stores audit rows with the policy retention and prunes expired ones', async () => {
+    await env.DB.prepare("INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt, created_at, expires_at) VALUES ('test-shop', 'old-event', 'meta', 'allow', 'r', 'v', 'rest', '{}', 1, 2)").run();
+    const event = trackEvent();
+    await ingest([event], { cf: BR });
+    expect(await auditFor('old-event')).toEqual([]);
+    const row = await env.DB.prepare('SELECT created_at, expires_at FROM consent_audit WHERE event_id = ? LIMIT 1').bind(event.eventId).first<{ created_at: number; expires_at: number }>();
+    expect(row!.expires_at - row!.created_at).toBe(400 * 24 * 3600 * 1000); // retention.auditLog: P400D
+  });
+
+  it('never answers 500 to garbage consent signals under a policy', async () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~';
+    const bytes = new Uint8Array(64 * 40);
+    crypto.getRandomValues(bytes);
+    const events = Array.from({ length: 40 }, (_, i) => {
+      const junk = [...bytes.slice(i * 64, i * 64 + 20 + (bytes[i * 64]! % 44))].map((b) => alphabet[b % alphabet.length]).join('');
+      return trackEvent({ consent: i % 2 ? { tcString: `C${junk}` } : { gppString: `DB${junk}`, gppSid: [7] } });
+    });
+    for (const cf of [DE, CA, BR]) {
+      const { response } = await ingest(events.map((e) => ({ ...e, eventId: crypto.randomUUID() })), { cf });
+      expect(response.status).toBe(200);
+    }
+  });
+
   it('keeps the pre-policy behaviour for a site without a policy: everything queued, no receipts, no audit', async () => {
     await env.CONFIG.delete('policy:test-shop');
     await seedConsentSite();
