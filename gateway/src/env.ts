@@ -10,6 +10,10 @@ export interface Env {
   ASSETS: Fetcher;
   META_API_BASE_URL: string;
   META_API_VERSION: string;
+  /** Secret for `/v1/admin/*` consent policy and GVL routes (Bearer token, compared in constant time). */
+  ADMIN_TOKEN?: string;
+  /** Local runs only: stands in for Cloudflare edge geo (`DE`, `US-CA`); unset in production. */
+  GEO_OVERRIDE?: string;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
   [secret: string]: unknown;
 }
