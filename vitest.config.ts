@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { createServer } from 'node:net';
 
@@ -26,7 +26,7 @@ export default defineConfig(async () => {
           test: {
             name: 'unit',
             environment: 'node',
-            include: ['{protocol,consent,sdk,edge-models,examples,bench}/src/**/*.test.ts'],
+            include: ['{protocol,consent,sdk,edge-models,examples,bench}/src/**/*.test.ts', 'gateway/src/**/*.node.test.ts'],
           },
         },
         {
@@ -41,6 +41,8 @@ export default defineConfig(async () => {
           test: {
             name: 'worker',
             include: ['gateway/**/*.test.ts'],
+            // `*.node.test.ts` need Node (differential tests against vendors' Node packages): unit project.
+            exclude: [...configDefaults.exclude, 'gateway/**/*.node.test.ts'],
             setupFiles: ['gateway/test/setup.ts'],
             globalSetup: ['gateway/test/global-setup.ts'],
           },
