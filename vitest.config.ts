@@ -19,6 +19,24 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('gateway/migrations');
   process.env.SLUICE_TEST_META_SINK_PORT ??= String(await freePort());
   const metaSinkUrl = `http://127.0.0.1:${process.env.SLUICE_TEST_META_SINK_PORT}`;
+  // One local sink per conversion API (examples/sinks), started by gateway/test/global-setup.ts.
+  process.env.SLUICE_TEST_GA4_SINK_PORT ??= String(await freePort());
+  process.env.SLUICE_TEST_GOOGLE_ADS_SINK_PORT ??= String(await freePort());
+  process.env.SLUICE_TEST_TIKTOK_SINK_PORT ??= String(await freePort());
+  const sinkUrl = (name: string) => `http://127.0.0.1:${process.env[`SLUICE_TEST_${name}_SINK_PORT`]}`;
+  const destinationTestBindings = {
+    GA4_API_BASE_URL: sinkUrl('GA4'),
+    GOOGLE_ADS_API_BASE_URL: sinkUrl('GOOGLE_ADS'),
+    GOOGLE_OAUTH_BASE_URL: sinkUrl('GOOGLE_ADS'),
+    TIKTOK_API_BASE_URL: sinkUrl('TIKTOK'),
+    GA4_SECRET_TEST: 'test-ga4-api-secret',
+    ADS_DEV_TOKEN_TEST: 'test-developer-token',
+    ADS_CLIENT_ID_TEST: 'test-client-id',
+    ADS_CLIENT_SECRET_TEST: 'test-client-secret',
+    ADS_REFRESH_TOKEN_TEST: 'test-refresh-token',
+    TIKTOK_TOKEN_TEST: 'test-tiktok-token',
+    ADMIN_TOKEN: 'test-admin-token-0123456789',
+  };
   return {
     test: {
       projects: [
@@ -34,7 +52,12 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, META_TOKEN_TEST: 'test-meta-token', META_API_BASE_URL: metaSinkUrl },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  META_TOKEN_TEST: 'test-meta-token',
+                  META_API_BASE_URL: metaSinkUrl,
+                  ...destinationTestBindings,
+                },
               },
             }),
           ],

@@ -4,11 +4,15 @@ import type { Env } from './env.ts';
 import { ApiError, internalError } from './http/api-error.ts';
 import { batchRoute } from './ingest/batch-route.ts';
 import { assetsRoute } from './assets/assets-route.ts';
+import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
+import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
   .get('/healthz', (c) => c.json({ ok: true }))
   .route('/v1/batch', batchRoute)
+  .route('/v1/pixel-ids', pixelIdsRoute)
+  .route('/v1/admin/sites/:site', deliveryAdminRoute)
   .route('/', assetsRoute);
 
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

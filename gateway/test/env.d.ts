@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       META_TOKEN_TEST: string;
+      ADMIN_TOKEN: string;
     }
   }
 }
@@ -13,6 +14,9 @@ declare global {
 declare module 'vitest' {
   interface ProvidedContext {
     metaSinkUrl: string;
+    ga4SinkUrl: string;
+    googleAdsSinkUrl: string;
+    tiktokSinkUrl: string;
   }
 }
 export {};
