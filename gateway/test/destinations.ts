@@ -6,7 +6,7 @@ import { FULL_CONSENT, type DeliveryConsent, type RequestFacts } from '../src/de
 import { destinationFor } from '../src/destinations/registry.ts';
 import type { DeliveryMessage } from '../src/delivery/delivery-message.ts';
 import { clearSiteConfigCache } from '../src/site-config/load-site-config.ts';
-import type { DestinationConfig, SiteConfig } from '../src/site-config/site-config.ts';
+import { SiteConfig, type DestinationConfig } from '../src/site-config/site-config.ts';
 
 /** Raw personal data used by destination tests; none of these strings may ever reach a sink or a log. */
 export const RAW = {
@@ -32,18 +32,18 @@ export const RAW_FORMS = [
 export const FACTS: RequestFacts = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (sink test)', receivedAt: Date.now() };
 
 /** Destination ids unique to one test, so that parallel test files never see each other's requests at the sinks. */
-export function scopedIds(tag: string) {
+export function scopedIds() {
   const n = String(Date.now() % 1e9).padStart(9, '0') + String(crypto.getRandomValues(new Uint32Array(1))[0]! % 1000).padStart(3, '0');
   return {
     pixelId: `9${n}`,
-    measurementId: `G-${tag.toUpperCase().replace(/[^A-Z0-9]/g, '')}${n}`,
+    measurementId: `G-${n}`,
     customerId: n.slice(-10),
-    pixelCode: `TT${tag.toUpperCase().replace(/[^A-Z0-9]/g, '')}${n}`,
+    pixelCode: `TT${n}`,
   };
 }
 
 /** A site with one destination of each type. */
-export function siteWithAll(id: string, ids = scopedIds(id)): SiteConfig {
+export function siteWithAll(id: string, ids = scopedIds()): SiteConfig {
   return {
     id,
     allowedOrigins: ['https://shop.example'],
@@ -65,6 +65,7 @@ export function siteWithAll(id: string, ids = scopedIds(id)): SiteConfig {
 }
 
 export async function seed(site: SiteConfig, writeKey?: string): Promise<void> {
+  if (!SiteConfig.safeParse(site).success) throw new Error(`test site ${site.id} is not a valid config`);
   await env.CONFIG.put(`site:${site.id}`, JSON.stringify(site));
   if (writeKey) await env.CONFIG.put(`writekey:${writeKey}`, site.id);
   clearSiteConfigCache();
@@ -115,9 +116,20 @@ export async function runQueue(queue: string, messages: QueuedMessage[]) {
     queue,
     messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts, body: m.body })),
   );
+  // The test harness does not report retry delays; record them from the real retry() calls.
+  const delays = new Map<string, number | undefined>();
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    Object.defineProperty(message, 'retry', {
+      value: (options?: QueueRetryOptions) => {
+        delays.set(message.id, options?.delaySeconds);
+        retry(options);
+      },
+    });
+  }
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
+  return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
 export function queued(bodies: DeliveryMessage[], attempts = 1): QueuedMessage[] {
