@@ -61,7 +61,7 @@ describe('delivery queue consumer', () => {
     const [message] = queued(await metaMessages(site, [event]));
     await injectFailure('meta', { match: pixelOf(site), count: 1, status: 429, headers: { 'retry-after': '30' }, body: { error: { code: 4, message: 'Application request limit reached', is_transient: true } } });
     const first = await runQueue('sluice-delivery-meta', [message!]);
-    expect(first.retryMessages.map((m) => m.msgId)).toEqual([message!.id]);
+    expect(first.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual([message!.id]);
     expect(first.delays.get(message!.id)).toBeGreaterThanOrEqual(30);
     const second = await runQueue('sluice-delivery-meta', [{ ...message!, attempts: 2 }]);
     expect(second.explicitAcks).toEqual([message!.id]);
@@ -92,7 +92,7 @@ describe('admin API: dead letters, replay, status', () => {
   it('needs the admin token, compared in constant time', async () => {
     const site = siteWithAll('admin-auth');
     await seed(site);
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${env.ADMIN_TOKEN}` }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${env.ADMIN_TOKEN}` }] as Record<string, string>[]) {
       const response = await SELF.fetch(`https://gw.example/v1/admin/sites/${site.id}/dead-letters`, { headers });
       expect(response.status).toBe(401);
       expect(((await response.json()) as any).error.code).toBe('unauthorized');

@@ -128,7 +128,7 @@ export async function runQueue(queue: string, messages: QueuedMessage[]) {
     });
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await (worker as ExportedHandler<typeof env, DeliveryMessage>).queue!(batch, env, ctx);
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
