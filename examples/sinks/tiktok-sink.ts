@@ -50,7 +50,7 @@ export function startTikTokSink(port?: number): Promise<RunningSink> {
     errors: {
       throttle: () => ({ status: 200, body: answer(40100, 'Requests made too frequently') }),
       server: () => ({ status: 500, body: answer(50000, 'Internal service error') }),
-      permanent: () => ({ status: 200, body: answer(40001, 'No permission to operate pixel') }),
+      permanent: () => ({ status: 200, body: answer(40002, 'Invalid parameters') }),
     },
   });
 }

@@ -54,6 +54,18 @@ describe('delivery queue consumer', () => {
     expect(row?.reason).toMatch(/meta 400 code 100.*fbc malformed/);
   });
 
+  it('dead-letters a whole batch at once when the vendor refuses the request itself (bad token), without splitting it', async () => {
+    const site = siteWithAll('token-site');
+    await seed(site);
+    const events = [purchase(), purchase(), purchase(), purchase()];
+    await injectFailure('meta', { match: pixelOf(site), count: 1, status: 401, body: { error: { message: 'Error validating access token', type: 'OAuthException', code: 190, is_transient: false } } });
+    const result = await runQueue('sluice-delivery-meta', queued(await metaMessages(site, events)));
+    expect(result.explicitAcks).toHaveLength(4);
+    expect(await received('meta', pixelOf(site))).toHaveLength(1);
+    const { results } = await env.DB.prepare('SELECT reason FROM dead_letters WHERE site_id = ?').bind(site.id).all<{ reason: string }>();
+    expect(results.map((r) => r.reason)).toEqual(Array(4).fill(expect.stringContaining('code 190')));
+  });
+
   it('retries throttled requests no sooner than Retry-After, and never delivers an event id twice', async () => {
     const site = siteWithAll('retry-site');
     await seed(site);

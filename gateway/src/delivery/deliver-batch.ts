@@ -82,8 +82,8 @@ async function sendIsolating(part: Msg[], destination: AnyDestination, config: D
     part.forEach((m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, outcome.retryAfterSeconds) }));
     return;
   }
-  if (part.length === 1) {
-    await deadLetter(env, [{ message: part[0]!, reason: outcome.reason }], destination);
+  if (part.length === 1 || outcome.wholeRequest) {
+    await deadLetter(env, part.map((message) => ({ message, reason: outcome.reason })), destination);
     return;
   }
   const half = Math.ceil(part.length / 2);

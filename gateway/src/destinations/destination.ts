@@ -33,7 +33,17 @@ export interface ItemRejection {
 /** How a send went. Failure is data: the queue consumer decides retry vs dead letter from it. */
 export type SendOutcome =
   | { ok: true; rejected?: ItemRejection[] }
-  | { ok: false; retryable: boolean; reason: string; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      retryable: boolean;
+      reason: string;
+      retryAfterSeconds?: number;
+      /**
+       * The vendor refused the request as a whole (credentials, permissions, unknown pixel), not
+       * one of its events: splitting the batch cannot help, so a permanent failure dead-letters all items at once.
+       */
+      wholeRequest?: boolean;
+    };
 
 /**
  * A conversion API behind one interface. `toItem` runs at ingest (it hashes; raw personal data

@@ -25,9 +25,20 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** A failed outcome carrying the server's Retry-After when it sent one. */
-export function failure(response: Response | undefined, retryable: boolean, reason: string): SendOutcome {
+export function failure(response: Response | undefined, retryable: boolean, reason: string, wholeRequest = false): SendOutcome {
   const retryAfterSeconds = response ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
-  return retryAfterSeconds === undefined ? { ok: false, retryable, reason } : { ok: false, retryable, reason, retryAfterSeconds };
+  return {
+    ok: false,
+    retryable,
+    reason,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(wholeRequest && !retryable ? { wholeRequest } : {}),
+  };
+}
+
+/** 401/403/404 refuse the request itself (token, permission, unknown account), whatever events it carries. */
+export function refusesWholeRequest(status: number): boolean {
+  return status === 401 || status === 403 || status === 404;
 }
 
 /** Vendor error texts are kept short in logs and D1: enough to act on, never a whole body. */

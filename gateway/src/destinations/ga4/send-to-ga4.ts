@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { Ga4DestinationConfig } from '../../site-config/site-config.ts';
 import type { SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, shortReason } from '../post-json.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
 import type { Ga4Item } from './ga4-item.ts';
 
 /** GA4 publishes no timeout advice; Meta's 1.5 s is a sane bound for an edge worker (answers are fast). */
@@ -31,7 +31,7 @@ export async function sendToGa4(items: Ga4Item[], config: Ga4DestinationConfig, 
   const { response } = result;
   if (!response.ok) {
     const text = await response.text().catch(() => '');
-    return failure(response, isRetryableStatus(response.status), shortReason(`ga4 ${response.status}: ${text || response.statusText}`));
+    return failure(response, isRetryableStatus(response.status), shortReason(`ga4 ${response.status}: ${text || response.statusText}`), refusesWholeRequest(response.status));
   }
   if (!config.validationMode) return { ok: true };
   const answer = (await response.json().catch(() => null)) as { validationMessages?: Array<{ fieldPath?: string; description?: string; validationCode?: string }> } | null;

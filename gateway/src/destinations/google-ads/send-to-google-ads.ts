@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { GoogleAdsDestinationConfig } from '../../site-config/site-config.ts';
 import type { ItemRejection, SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, shortReason } from '../post-json.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
 import type { GoogleAdsItem } from './click-conversion.ts';
 import { accessToken, forgetAccessToken } from './oauth-token.ts';
 
@@ -44,7 +44,7 @@ export async function sendToGoogleAds(items: GoogleAdsItem[], config: GoogleAdsD
   if (response.status === 401) forgetAccessToken(config);
   const error = answer?.error;
   const retryable = isRetryableStatus(response.status) || response.status === 401 || RETRYABLE_STATUSES.has(error?.status ?? '');
-  return failure(response, retryable, shortReason(`google ads ${response.status} ${error?.status ?? ''}: ${describe(error)}`));
+  return failure(response, retryable, shortReason(`google ads ${response.status} ${error?.status ?? ''}: ${describe(error)}`), refusesWholeRequest(response.status));
 }
 
 /** Partial-failure rows by index into the request's `conversions`. */

@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { MetaDestinationConfig } from '../../site-config/site-config.ts';
 import type { SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, shortReason } from '../post-json.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
 import type { MetaServerEvent } from './meta-event.ts';
 
 /** Meta recommends a 1.5 s client timeout; most answers take under 600 ms (CAPI troubleshooting). */
@@ -9,6 +9,11 @@ export const META_TIMEOUT_MS = 1500;
 
 /** Graph error codes that are throttling, i.e. worth retrying (Graph API error reference; exact list unverified). */
 const THROTTLING_CODES = new Set([1, 2, 4, 17, 32, 341, 613, 80004]);
+
+/** Graph codes that refuse the request itself: 190 invalid token, 102 session, 10/200-299 permissions, 803 unknown object. */
+function isWholeRequestCode(code: number | undefined): boolean {
+  return code === 190 || code === 102 || code === 10 || code === 803 || (code !== undefined && code >= 200 && code < 300);
+}
 
 /** POSTs events to `{base}/{version}/{pixelId}/events`; the token comes from the secret the config names. */
 export async function sendToMeta(items: MetaServerEvent[], config: MetaDestinationConfig, env: Env): Promise<SendOutcome> {
@@ -26,5 +31,5 @@ export async function sendToMeta(items: MetaServerEvent[], config: MetaDestinati
   const code = error?.code === undefined ? '' : ` code ${error.code}${error.error_subcode ? `/${error.error_subcode}` : ''}`;
   const reason = shortReason(`meta ${response.status}${code}: ${error?.message ?? response.statusText}`);
   const retryable = isRetryableStatus(response.status) || error?.is_transient === true || THROTTLING_CODES.has(error?.code ?? -1);
-  return failure(response, retryable, reason);
+  return failure(response, retryable, reason, refusesWholeRequest(response.status) || isWholeRequestCode(error?.code));
 }

@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { TikTokDestinationConfig } from '../../site-config/site-config.ts';
 import type { SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, shortReason } from '../post-json.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
 import type { TikTokEvent } from './tiktok-event.ts';
 
 /** TikTok publishes no timeout advice; the same bound as Meta's keeps a stuck vendor from holding the consumer. */
@@ -29,5 +29,7 @@ export async function sendToTikTok(items: TikTokEvent[], config: TikTokDestinati
   const code = answer?.code;
   const reason = shortReason(`tiktok ${response.status}${code === undefined ? '' : ` code ${code}`}: ${answer?.message ?? response.statusText}`);
   const retryable = isRetryableStatus(response.status) || (code !== undefined && isRetryableCode(code));
-  return failure(response, retryable, reason);
+  // 40001 no permission, 40105/40104 access token invalid/missing [unverified]: the request as a whole is refused.
+  const wholeRequest = refusesWholeRequest(response.status) || code === 40001 || code === 40104 || code === 40105;
+  return failure(response, retryable, reason, wholeRequest);
 }
