@@ -13,7 +13,7 @@ const DEAD_LETTER_QUEUE = 'sluice-delivery-dlq';
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE) await storeDeadLetters(batch, env);
     else await deliverBatch(batch, env);
   },

@@ -1,0 +1,47 @@
+import { startMetaSink, type RunningSink } from '../../sinks/index.ts';
+import {
+  DEMO_META_TOKEN_SECRET,
+  demoKvEntries,
+  demoSiteConfig,
+  freePort,
+  startGateway,
+  type RunningGateway,
+} from '../../local-stack/index.ts';
+
+export interface DemoStack {
+  gateway: RunningGateway;
+  metaSink: RunningSink;
+  /** The demo shop page, served first-party by the gateway. */
+  shopUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A demo-site config for the port, optionally changed by the test (e.g. a consent policy). */
+export type SiteOverride = (site: ReturnType<typeof demoSiteConfig>) => object;
+
+/** Local Meta sink + `wrangler dev` seeded with the demo site, its Meta destination pointing at the sink. */
+export async function startDemoStack(override: SiteOverride = (s) => s): Promise<DemoStack> {
+  const metaSink = await startMetaSink();
+  const port = await freePort();
+  const site = override(demoSiteConfig(port)) as { id: string };
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      port,
+      kv: demoKvEntries(port, site),
+      vars: { META_API_BASE_URL: metaSink.url, [DEMO_META_TOKEN_SECRET]: 'demo-meta-token' },
+    });
+  } catch (error) {
+    await metaSink.close();
+    throw error;
+  }
+  return {
+    gateway,
+    metaSink,
+    shopUrl: `${gateway.url}/demo/`,
+    async stop() {
+      await gateway.stop();
+      await metaSink.close();
+    },
+  };
+}

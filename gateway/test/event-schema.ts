@@ -1,0 +1,1 @@
+export { Event as EventSchema } from '@sluice/protocol';

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { BatchEnvelope, Event, MAX_BATCH_EVENTS } from './index.ts';
+
+const valid = {
+  type: 'track',
+  event: 'Purchase',
+  eventId: '0b6f7f0e-4a8e-4d8e-9f3a-2f4f0c1d2e3f',
+  timestamp: '2026-11-28T10:00:00.000Z',
+  anonymousId: 'a1',
+  user: { email: 'jane@example.com' },
+  context: { clickIds: { fbclid: 'IwAR0abc' }, page: { url: 'https://shop.example/' } },
+  consent: { tcString: 'CQ...', gppSid: [7], consentMode: { ad_storage: 'granted' }, gpc: true },
+};
+
+describe('Event', () => {
+  it('accepts track, page and identify events', () => {
+    expect(Event.safeParse(valid).success).toBe(true);
+    const { event: _name, ...common } = valid;
+    expect(Event.safeParse({ ...common, type: 'page', name: 'Home' }).success).toBe(true);
+    expect(Event.safeParse({ ...common, type: 'identify', userId: 'u1' }).success).toBe(true);
+    expect(Event.safeParse({ ...common, type: 'page', event: 'Purchase' }).success).toBe(false);
+  });
+
+  it('requires a UUID eventId and an ISO timestamp with offset', () => {
+    expect(Event.safeParse({ ...valid, eventId: '123' }).success).toBe(false);
+    expect(Event.safeParse({ ...valid, timestamp: '1764324000' }).success).toBe(false);
+    expect(Event.safeParse({ ...valid, timestamp: '2026-11-28T10:00:00+01:00' }).success).toBe(true);
+  });
+
+  it('rejects unknown user fields instead of forwarding them (they could carry personal data)', () => {
+    const result = Event.safeParse({ ...valid, user: { email: 'a@b.co', ssn: '1' } });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toEqual(['user']);
+  });
+
+  it('lets clients send the raw consent signals but never an IP address', () => {
+    expect(Event.safeParse({ ...valid, context: { ip: '1.2.3.4' } }).success).toBe(false);
+    expect(Event.safeParse({ ...valid, consent: { consentMode: { ad_storage: 'yes' } } }).success).toBe(false);
+  });
+
+  it('bounds property size', () => {
+    expect(Event.safeParse({ ...valid, properties: { blob: 'x'.repeat(40_000) } }).success).toBe(false);
+  });
+});
+
+describe('BatchEnvelope', () => {
+  it(`holds 1..${MAX_BATCH_EVENTS} events and a sentAt`, () => {
+    const sentAt = '2026-11-28T10:00:00Z';
+    expect(BatchEnvelope.safeParse({ sentAt, events: [valid] }).success).toBe(true);
+    expect(BatchEnvelope.safeParse({ sentAt, events: [] }).success).toBe(false);
+    expect(BatchEnvelope.safeParse({ sentAt, events: Array(MAX_BATCH_EVENTS + 1).fill(valid) }).success).toBe(false);
+    expect(BatchEnvelope.safeParse({ events: [valid] }).success).toBe(false);
+  });
+});
