@@ -1,6 +1,7 @@
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../src/delivery/delivery-message.ts';
+import { recordConsentDrops } from '../src/delivery/delivery-log.ts';
 import { ADMIN, injectFailure, messageFor, purchase, queued, received, runQueue, seed, siteWithAll } from './destinations.ts';
 
 const DAY_MS = 86_400_000;
@@ -104,11 +105,15 @@ describe('admin API: dead letters, replay, status', () => {
   it('needs the admin token, compared in constant time', async () => {
     const site = siteWithAll('admin-auth');
     await seed(site);
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${env.ADMIN_TOKEN}` }] as Record<string, string>[]) {
-      const response = await SELF.fetch(`https://gw.example/v1/admin/sites/${site.id}/dead-letters`, { headers });
-      expect(response.status).toBe(401);
-      expect(((await response.json()) as any).error.code).toBe('unauthorized');
+    for (const path of ['dead-letters', 'destinations/status', 'dedup-audit']) {
+      for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${env.ADMIN_TOKEN}` }] as Record<string, string>[]) {
+        const response = await SELF.fetch(`https://gw.example/v1/admin/sites/${site.id}/${path}`, { headers });
+        expect(response.status).toBe(401);
+        expect(((await response.json()) as any).error.code).toBe('unauthorized');
+      }
     }
+    const replay = await SELF.fetch(`https://gw.example/v1/admin/sites/${site.id}/dead-letters/replay`, { method: 'POST', body: '{}' });
+    expect(replay.status).toBe(401);
     expect((await admin('no-such-site/dead-letters')).status).toBe(404);
     expect((await admin(`${site.id}/dead-letters?limit=0`)).status).toBe(400);
   });
@@ -133,6 +138,17 @@ describe('admin API: dead letters, replay, status', () => {
     const status = (await (await admin(`${site.id}/destinations/status`)).json()) as any;
     expect(status.destinations.meta).toMatchObject({ deadLettered: 1, replayed: 1, openDeadLetters: 0 });
     await expect.poll(async () => ((await (await admin(`${site.id}/destinations/status`)).json()) as any).destinations.meta.delivered, { timeout: 5000 }).toBe(1);
+  });
+});
+
+describe('per-destination status', () => {
+  it('counts events consent kept from a destination', async () => {
+    const site = siteWithAll('consent-site');
+    await seed(site);
+    await recordConsentDrops(env, site.id, 'tiktok', [crypto.randomUUID(), crypto.randomUUID()]);
+    const status = (await (await admin(`${site.id}/destinations/status`)).json()) as any;
+    expect(status.destinations.tiktok).toMatchObject({ type: 'tiktok', droppedByConsent: 2, delivered: 0 });
+    expect(status.destinations.meta).toMatchObject({ droppedByConsent: 0 });
   });
 });
 

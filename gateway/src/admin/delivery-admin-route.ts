@@ -33,8 +33,14 @@ const AuditQuery = z.object({ days: z.coerce.number().int().min(1).max(90).defau
  * Delivery admin API under `/v1/admin/sites/:site`: dead letters (list, replay), per-destination
  * status, dedup audit. Bearer `ADMIN_TOKEN`, compared in constant time.
  */
+const adminToken = requireAdminToken();
+
+// The token check covers these routes only: other admin routes may share the `/v1/admin/sites/:site` prefix.
 export const deliveryAdminRoute = new Hono<{ Bindings: Env }>()
-  .use(requireAdminToken())
+  .use('/dead-letters', adminToken)
+  .use('/dead-letters/*', adminToken)
+  .use('/destinations/*', adminToken)
+  .use('/dedup-audit', adminToken)
   .get('/dead-letters', async (c) => {
     const site = await siteOf(c.env, c.req.param('site'));
     const q = parse(ListQuery, c.req.query());
