@@ -1,4 +1,5 @@
-import { SELF, env } from 'cloudflare:test';
+import { SELF, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../src/index.ts';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../src/delivery/delivery-message.ts';
 import { recordConsentDrops } from '../src/delivery/delivery-log.ts';
@@ -138,6 +139,23 @@ describe('admin API: dead letters, replay, status', () => {
     const status = (await (await admin(`${site.id}/destinations/status`)).json()) as any;
     expect(status.destinations.meta).toMatchObject({ deadLettered: 1, replayed: 1, openDeadLetters: 0 });
     await expect.poll(async () => ((await (await admin(`${site.id}/destinations/status`)).json()) as any).destinations.meta.delivered, { timeout: 5000 }).toBe(1);
+  });
+});
+
+describe('retention', () => {
+  it('the daily cron forgets delivered ids past 30 days, so the ledger does not grow forever', async () => {
+    const site = siteWithAll('prune-site');
+    await seed(site);
+    const old = Date.now() - 31 * DAY_MS;
+    await env.DB.batch([
+      env.DB.prepare('INSERT INTO delivered_events VALUES (?, ?, ?, ?)').bind(site.id, 'meta', 'old-id', old),
+      env.DB.prepare('INSERT INTO delivered_events VALUES (?, ?, ?, ?)').bind(site.id, 'meta', 'new-id', Date.now()),
+    ]);
+    const ctx = createExecutionContext();
+    await (worker as ExportedHandler<typeof env>).scheduled!(createScheduledController({ cron: '17 3 * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const { results } = await env.DB.prepare('SELECT event_id FROM delivered_events WHERE site_id = ?').bind(site.id).all<{ event_id: string }>();
+    expect(results.map((r) => r.event_id)).toEqual(['new-id']);
   });
 });
 

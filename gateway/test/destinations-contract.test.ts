@@ -58,6 +58,19 @@ describe('Meta Conversions API contract', () => {
     const item = (await itemFor(meta!, event)) as { user_data: { fbc: string } };
     expect(item.user_data.fbc).toBe('fb.1.1699999999999.FromCookie');
   });
+
+  it('accepts Parameter Builder cookies (5th segment) and drops malformed ones instead of failing the event', async () => {
+    const { meta } = siteWithAll('contract-meta-cookies').destinations;
+    const withAppendix = purchase();
+    withAppendix.context!.cookies = { fbc: 'fb.1.1699999999999.AbC-xyz.AQYBAQIA', fbp: 'fb.1.1699999999999.987654321.AQYBAQIA' };
+    const item = (await itemFor(meta!, withAppendix)) as { user_data: { fbc?: string; fbp?: string } };
+    expect(item.user_data).toMatchObject({ fbc: 'fb.1.1699999999999.AbC-xyz.AQYBAQIA', fbp: 'fb.1.1699999999999.987654321.AQYBAQIA' });
+    const malformed = purchase();
+    malformed.context!.cookies = { fbc: 'fb.1.IwAR-no-time', fbp: 'garbage' };
+    const fixed = (await itemFor(meta!, malformed)) as { user_data: { fbc?: string; fbp?: string } };
+    expect(fixed.user_data.fbp).toBeUndefined();
+    expect(fixed.user_data.fbc).toBe(`fb.1.${Date.parse(malformed.timestamp)}.IwAR2xYz_AbC-dEf`);
+  });
 });
 
 describe('GA4 Measurement Protocol contract', () => {

@@ -17,6 +17,14 @@ export function fbcFromClickId(fbclid: string, createdAtMs: number): string {
   return `fb.1.${createdAtMs}.${fbclid}`;
 }
 
+/**
+ * `_fbc` / `_fbp` as the pixel writes them: `fb.<subdomainIndex>.<ms>.<value>`, optionally with the
+ * Parameter Builder's 5th appendix segment (which parsers that demand 4 segments wrongly reject).
+ * A malformed value makes Meta refuse the event (2804001 "Click ID Incorrectly Formatted"): drop it instead.
+ */
+const FBC = /^fb\.\d\.\d{13}\.[^.\s]+(\.[A-Za-z0-9_-]+)?$/;
+const FBP = /^fb\.\d\.\d{13}\.\d+(\.[A-Za-z0-9_-]+)?$/;
+
 /** Maps a Sluice event to a Meta server event, hashing contact fields on the way. Identify events are not sent. */
 export async function toMetaEvent(event: Event, facts: RequestFacts, consent: DeliveryConsent): Promise<MetaServerEvent | null> {
   const eventName = sluiceEventName(event);
@@ -56,10 +64,10 @@ async function metaUserData(event: Event, facts: RequestFacts): Promise<MetaUser
   const ua = event.context?.userAgent ?? facts.userAgent;
   if (ua) data.client_user_agent = ua;
   const cookies = event.context?.cookies;
-  if (cookies?.fbp) data.fbp = cookies.fbp;
-  const fbclid = event.context?.clickIds?.fbclid;
-  if (cookies?.fbc) data.fbc = cookies.fbc;
-  else if (fbclid) data.fbc = fbcFromClickId(fbclid, Date.parse(event.timestamp));
+  if (cookies?.fbp && FBP.test(cookies.fbp)) data.fbp = cookies.fbp;
+  const fbclid = event.context?.clickIds?.fbclid?.trim();
+  if (cookies?.fbc && FBC.test(cookies.fbc)) data.fbc = cookies.fbc;
+  else if (fbclid && !/[\s.]/.test(fbclid)) data.fbc = fbcFromClickId(fbclid, Date.parse(event.timestamp));
   return data;
 }
 
