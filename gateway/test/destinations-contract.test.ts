@@ -97,6 +97,15 @@ describe('GA4 Measurement Protocol contract', () => {
     });
   });
 
+  it('never sends a user id that is an email or a phone number (GA4 takes user_id in clear)', async () => {
+    const { ga4 } = siteWithAll('contract-ga4-uid').destinations;
+    for (const userId of ['zebulon@example.com', '+1 650 555 0142']) {
+      const item = (await itemFor(ga4!, purchase({ userId }))) as { user_id?: string; user_data?: unknown };
+      expect(item.user_id).toBeUndefined();
+      expect(item.user_data).toBeUndefined();
+    }
+  });
+
   it('forwards denied consent and then sends no user data', async () => {
     const { ga4 } = siteWithAll('contract-ga4-denied').destinations;
     expect(await sendOne(ga4!, await itemFor(ga4!, purchase({ userId: 'user-77' }), LIMITED))).toEqual({ ok: true });

@@ -27,13 +27,18 @@ export async function toGa4Item(event: Event, facts: RequestFacts, consent: Deli
     event_id: event.eventId,
     event: { name: ga4Name, timestamp_micros: eventSecondsAt(event, facts.receivedAt) * 1_000_000, params: params(event) },
   };
-  // user_provided_data needs a user_id; a user id that looks like an email is personal data and is not sent.
-  if (event.userId && !event.userId.includes('@')) item.user_id = event.userId;
+  // user_provided_data needs a user_id; GA4 takes it in clear, so one that is an email or a phone number is not sent.
+  if (event.userId && !looksLikeContact(event.userId)) item.user_id = event.userId;
   if (item.user_id && consent.adUserData === 'granted') {
     const userData = await ga4UserData(event);
     if (userData) item.user_data = userData;
   }
   return item;
+}
+
+/** An email address or a phone number used as a user id (both are personal data GA4 must not get in clear). */
+export function looksLikeContact(value: string): boolean {
+  return value.includes('@') || /^\+?[\d\s().-]{7,}$/.test(value.trim());
 }
 
 function gcm(value: 'granted' | 'denied'): Ga4ConsentValue {
