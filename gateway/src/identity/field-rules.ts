@@ -43,21 +43,27 @@ export function normalizeNameCompact(raw: string): string | undefined {
   return clean(raw).replace(PUNCT_SYMBOL_SPACE, '') || undefined;
 }
 
+/** Prefixes dropped from given names (Data Manager formatting; Google's UserDataFormatter drops mr/mrs/ms/dr). */
 const GIVEN_NAME_PREFIXES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof']);
-const FAMILY_NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'phd', 'md']);
+/** Suffixes dropped from family names: the list of Google's UserDataFormatter (googleads/data-manager-node util). */
+const FAMILY_NAME_SUFFIXES = new Set(['jr', 'sr', '2nd', '3rd', 'ii', 'iii', 'iv', 'v', 'vi', 'cpa', 'dc', 'dds', 'vm', 'jd', 'md', 'phd']);
 
 /**
- * Google given/family name: lowercase, digits and symbols removed, trimmed, inner spaces kept
- * (single); prefixes (Mrs.) dropped from given names, suffixes (Jr.) from family names.
+ * Google given/family name: lowercase, trimmed, inner spaces kept (single); prefixes (Mrs.) dropped
+ * from given names, suffixes (Jr., III, PhD) from family names; then digits and symbols removed
+ * (GA4 user-provided data: "remove digits and symbols").
  */
 export function normalizeNameSpaced(raw: string, part: 'given' | 'family'): string | undefined {
-  const words = clean(raw)
-    .split(/\s+/)
-    .map((w) => w.replace(/[^\p{L}\p{M}]/gu, ''))
-    .filter(Boolean);
-  if (part === 'given') while (words.length > 1 && GIVEN_NAME_PREFIXES.has(words[0]!)) words.shift();
-  else while (words.length > 1 && FAMILY_NAME_SUFFIXES.has(words[words.length - 1]!)) words.pop();
-  return words.join(' ') || undefined;
+  const words = clean(raw).split(/[\s,]+/).filter(Boolean);
+  const bare = (word: string) => word.replace(/[^\p{L}\p{N}]/gu, '');
+  if (part === 'given') while (words.length > 1 && GIVEN_NAME_PREFIXES.has(bare(words[0]!))) words.shift();
+  else while (words.length > 1 && FAMILY_NAME_SUFFIXES.has(bare(words[words.length - 1]!))) words.pop();
+  return (
+    words
+      .map((w) => w.replace(/[^\p{L}\p{M}]/gu, ''))
+      .filter(Boolean)
+      .join(' ') || undefined
+  );
 }
 
 /** Meta ct: lowercase letters only (no punctuation, digits, special characters or spaces). */
