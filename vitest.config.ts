@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { createServer } from 'node:net';
 
@@ -19,6 +19,24 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('gateway/migrations');
   process.env.SLUICE_TEST_META_SINK_PORT ??= String(await freePort());
   const metaSinkUrl = `http://127.0.0.1:${process.env.SLUICE_TEST_META_SINK_PORT}`;
+  // One local sink per conversion API (examples/sinks), started by gateway/test/global-setup.ts.
+  process.env.SLUICE_TEST_GA4_SINK_PORT ??= String(await freePort());
+  process.env.SLUICE_TEST_GOOGLE_ADS_SINK_PORT ??= String(await freePort());
+  process.env.SLUICE_TEST_TIKTOK_SINK_PORT ??= String(await freePort());
+  const sinkUrl = (name: string) => `http://127.0.0.1:${process.env[`SLUICE_TEST_${name}_SINK_PORT`]}`;
+  const destinationTestBindings = {
+    GA4_API_BASE_URL: sinkUrl('GA4'),
+    GOOGLE_ADS_API_BASE_URL: sinkUrl('GOOGLE_ADS'),
+    GOOGLE_OAUTH_BASE_URL: sinkUrl('GOOGLE_ADS'),
+    TIKTOK_API_BASE_URL: sinkUrl('TIKTOK'),
+    GA4_SECRET_TEST: 'test-ga4-api-secret',
+    ADS_DEV_TOKEN_TEST: 'test-developer-token',
+    ADS_CLIENT_ID_TEST: 'test-client-id',
+    ADS_CLIENT_SECRET_TEST: 'test-client-secret',
+    ADS_REFRESH_TOKEN_TEST: 'test-refresh-token',
+    TIKTOK_TOKEN_TEST: 'test-tiktok-token',
+    ADMIN_TOKEN: 'test-admin-token-0123456789',
+  };
   return {
     test: {
       projects: [
@@ -26,7 +44,7 @@ export default defineConfig(async () => {
           test: {
             name: 'unit',
             environment: 'node',
-            include: ['{protocol,consent,sdk,edge-models,examples,bench}/src/**/*.test.ts'],
+            include: ['{protocol,consent,sdk,edge-models,examples,bench}/src/**/*.test.ts', 'gateway/src/**/*.node.test.ts'],
           },
         },
         {
@@ -34,14 +52,24 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, META_TOKEN_TEST: 'test-meta-token', META_API_BASE_URL: metaSinkUrl, ADMIN_TOKEN: 'test-admin-token' },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  META_TOKEN_TEST: 'test-meta-token',
+                  META_API_BASE_URL: metaSinkUrl,
+                  ...destinationTestBindings,
+                },
               },
             }),
           ],
           test: {
             name: 'worker',
             include: ['gateway/**/*.test.ts'],
+            // `*.node.test.ts` need Node (differential tests against vendors' Node packages): unit project.
+            exclude: [...configDefaults.exclude, 'gateway/**/*.node.test.ts'],
             setupFiles: ['gateway/test/setup.ts'],
+            // The local sinks are shared by all files (one Node process); files that reset them or
+            // inject failures must not interleave.
+            fileParallelism: false,
             globalSetup: ['gateway/test/global-setup.ts'],
           },
         },

@@ -44,6 +44,11 @@ function validateEvent(event: unknown, now: number): string[] {
     if (typeof event.event_source_url !== 'string') problems.push('event_source_url required for website events');
   }
   if (event.event_id !== undefined && typeof event.event_id !== 'string') problems.push('event_id must be a string');
+  const dpo = event.data_processing_options;
+  if (dpo !== undefined && !(Array.isArray(dpo) && dpo.every((o) => o === 'LDU'))) problems.push('data_processing_options must be [] or ["LDU"]');
+  for (const key of ['data_processing_options_country', 'data_processing_options_state'] as const) {
+    if (event[key] !== undefined && !Number.isInteger(event[key])) problems.push(`${key} must be an integer`);
+  }
   if (!isObject(event.user_data)) return [...problems, 'user_data required'];
   if (event.action_source === 'website' && typeof event.user_data.client_user_agent !== 'string') {
     problems.push('user_data.client_user_agent required for website events');
@@ -63,11 +68,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Graph API error bodies (Graph API error reference; throttling is code 17/613 with HTTP 400). */
+const graphError = (code: number, message: string, transient: boolean, subcode?: number) => ({
+  error: { message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}), is_transient: transient, fbtrace_id: 'sink' },
+});
+
 /** Starts a local Meta Conversions API on 127.0.0.1. */
 export function startMetaSink(port?: number): Promise<RunningSink> {
   return startSink({
     name: 'meta',
     port,
+    errors: {
+      throttle: () => ({ status: 400, body: graphError(17, 'User request limit reached', true) }),
+      server: () => ({ status: 500, body: graphError(2, 'An unexpected error has occurred. Please retry your request later.', true) }),
+      permanent: () => ({ status: 400, body: graphError(100, 'Invalid parameter', false, 2804019) }),
+    },
     validate: (request, json) => validateMetaRequest(request, json),
     ok: (json) => ({ events_received: (json as { data: unknown[] }).data.length, messages: [], fbtrace_id: 'sink' }),
     invalid: (problems) => ({

@@ -7,6 +7,8 @@ import { assetsRoute } from './assets/assets-route.ts';
 import { configRoute } from './consent/config-route.ts';
 import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
 import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
+import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
+import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -15,6 +17,8 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/config', configRoute)
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)
   .route('/v1/admin/gvl', gvlAdminRoute)
+  .route('/v1/pixel-ids', pixelIdsRoute)
+  .route('/v1/admin/sites/:site', deliveryAdminRoute)
   .route('/', assetsRoute);
 
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

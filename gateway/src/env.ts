@@ -14,6 +14,16 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** Local runs only: stands in for Cloudflare edge geo (`DE`, `US-CA`); unset in production. */
   GEO_OVERRIDE?: string;
+  GA4_API_BASE_URL: string;
+  GOOGLE_ADS_API_BASE_URL: string;
+  GOOGLE_ADS_API_VERSION: string;
+  GOOGLE_OAUTH_BASE_URL: string;
+  TIKTOK_API_BASE_URL: string;
+  /** One delivery queue per destination type (see wrangler.toml). */
+  DELIVERY_META: Queue<DeliveryMessage>;
+  DELIVERY_GA4: Queue<DeliveryMessage>;
+  DELIVERY_GOOGLE_ADS: Queue<DeliveryMessage>;
+  DELIVERY_TIKTOK: Queue<DeliveryMessage>;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
   [secret: string]: unknown;
 }

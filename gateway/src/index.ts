@@ -2,6 +2,7 @@ import { app } from './app.ts';
 import { deliverBatch } from './delivery/deliver-batch.ts';
 import type { DeliveryMessage } from './delivery/delivery-message.ts';
 import { storeDeadLetters } from './delivery/store-dead-letters.ts';
+import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
 import type { Env } from './env.ts';
 
 export { EventIdLedger } from './dedup/event-id-ledger.ts';
@@ -16,5 +17,8 @@ export default {
   async queue(batch, env, _ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE) await storeDeadLetters(batch, env);
     else await deliverBatch(batch, env);
+  },
+  async scheduled(_controller, env) {
+    await pruneDeliveryState(env);
   },
 } satisfies ExportedHandler<Env, DeliveryMessage>;

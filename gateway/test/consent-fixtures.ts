@@ -8,7 +8,7 @@ import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { clearGvlCache } from '../src/consent/live-gvl.ts';
 import { seedSite, site, WRITE_KEY, ORIGIN } from './fixtures.ts';
 
-export const ADMIN = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
+export const ADMIN = { authorization: `Bearer ${env.ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
 /** The shipped example policy plus a second Meta pixel gated on measurement only. */
 export function testPolicy(): Record<string, any> {

@@ -14,6 +14,9 @@ declare global {
 declare module 'vitest' {
   interface ProvidedContext {
     metaSinkUrl: string;
+    ga4SinkUrl: string;
+    googleAdsSinkUrl: string;
+    tiktokSinkUrl: string;
   }
 }
 export {};

@@ -1,9 +1,18 @@
 import type { TestProject } from 'vitest/node';
-import { startMetaSink } from '../../examples/sinks/index.ts';
+import { startGa4Sink, startGoogleAdsSink, startMetaSink, startTikTokSink } from '../../examples/sinks/index.ts';
 
-/** Runs in Node: a real local Meta sink that the worker (in workerd) posts to over loopback. */
+/** Runs in Node: real local conversion-API sinks that the worker (in workerd) posts to over loopback. */
 export default async function setup(project: TestProject) {
-  const sink = await startMetaSink(Number(process.env.SLUICE_TEST_META_SINK_PORT));
-  project.provide('metaSinkUrl', sink.url);
-  return () => sink.close();
+  const port = (name: string) => Number(process.env[`SLUICE_TEST_${name}_SINK_PORT`]);
+  const sinks = {
+    meta: await startMetaSink(port('META')),
+    ga4: await startGa4Sink(port('GA4')),
+    googleAds: await startGoogleAdsSink(port('GOOGLE_ADS')),
+    tiktok: await startTikTokSink(port('TIKTOK')),
+  };
+  project.provide('metaSinkUrl', sinks.meta.url);
+  project.provide('ga4SinkUrl', sinks.ga4.url);
+  project.provide('googleAdsSinkUrl', sinks.googleAds.url);
+  project.provide('tiktokSinkUrl', sinks.tiktok.url);
+  return () => Promise.all(Object.values(sinks).map((s) => s.close()));
 }

@@ -6,6 +6,7 @@ import { metaDestination } from '../src/destinations/meta/index.ts';
 import { sha256Hex } from '../src/identity/sha256.ts';
 import { batchOf, post, seedSite, site, trackEvent } from './fixtures.ts';
 import { EventSchema } from './event-schema.ts';
+import type { MetaDestinationConfig } from '../src/site-config/site-config.ts';
 
 const sinkUrl = () => inject('metaSinkUrl');
 
@@ -22,7 +23,7 @@ async function sink<T = SinkRequest[]>(path: string, body?: unknown): Promise<T>
 
 async function messageFor(overrides: Record<string, unknown> = {}): Promise<DeliveryMessage> {
   const event = EventSchema.parse(trackEvent(overrides));
-  const item = await metaDestination.toItem(event, { ip: '203.0.113.9', userAgent: 'UA', receivedAt: Date.now() }, site.destinations.meta!, {
+  const item = await metaDestination.toItem(event, { ip: '203.0.113.9', userAgent: 'UA', receivedAt: Date.now() }, site.destinations.meta as MetaDestinationConfig, {
     mode: 'full',
     adUserData: 'granted',
     adPersonalization: 'granted',

@@ -31,9 +31,17 @@ export const EventContext = z.strictObject({
   locale: z.string().max(35).optional(),
   clickIds: ClickIds.optional(),
   utm: Utm.optional(),
-  /** Meta browser cookie values (`_fbp`, `_fbc`) and TikTok's `_ttp`, forwarded unhashed as the vendors require. */
+  /**
+   * Meta browser cookie values (`_fbp`, `_fbc`), TikTok's `_ttp` and Google Analytics' `_ga`
+   * (its client id), forwarded unhashed as the vendors require.
+   */
   cookies: z
-    .strictObject({ fbp: z.string().max(256).optional(), fbc: z.string().max(512).optional(), ttp: z.string().max(256).optional() })
+    .strictObject({
+      fbp: z.string().max(256).optional(),
+      fbc: z.string().max(512).optional(),
+      ttp: z.string().max(256).optional(),
+      ga: z.string().max(128).optional(),
+    })
     .optional(),
   sessionId: z.string().max(64).optional(),
 });

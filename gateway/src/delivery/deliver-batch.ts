@@ -1,44 +1,120 @@
 import type { Env } from '../env.ts';
+import type { Destination } from '../destinations/destination.ts';
 import { destinationFor } from '../destinations/registry.ts';
+import type { DestinationConfig } from '../site-config/site-config.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
 import { backoffSeconds } from './backoff.ts';
+import { alreadyDelivered, markDeliveredStatements } from './delivered-ledger.ts';
 import type { DeliveryMessage } from './delivery-message.ts';
 import { chunk, groupBy } from './group-messages.ts';
-import { recordDeadLetter, recordOutcome } from './delivery-log.ts';
+import { outcomeStatements, recordDeadLetters, recordOutcomes, type DeadLetter, type OutcomeEntry } from './delivery-log.ts';
+
+type Msg = Message<DeliveryMessage>;
+type AnyDestination = Destination<DestinationConfig, unknown>;
 
 /**
  * Queue consumer: sends messages per (site, destination) in vendor-sized requests.
- * Success acks; retryable failures retry with backoff (the queue moves them to the
- * dead-letter queue after max_retries); permanent failures are dead-lettered at once.
+ * Before sending: stale items are dead-lettered alone, ids the destination already accepted are
+ * acked as duplicates. Success acks and records the ids; retryable failures retry with jittered
+ * backoff honouring Retry-After (the queue moves them to the dead-letter queue after max_retries);
+ * a permanent failure of a multi-item request is split in halves until the bad items are isolated,
+ * so one bad event cannot fail its batch.
  */
-export async function deliverBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
+export async function deliverBatch(batch: MessageBatch<DeliveryMessage>, env: Env, now = Date.now()): Promise<void> {
   const groups = groupBy(batch.messages, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
-  await Promise.all([...groups.values()].map((messages) => deliverGroup(messages, env)));
+  await Promise.all([...groups.values()].map((messages) => deliverGroup(messages, env, now)));
 }
 
-async function deliverGroup(messages: Message<DeliveryMessage>[], env: Env): Promise<void> {
+async function deliverGroup(messages: Msg[], env: Env, now: number): Promise<void> {
   const { siteId, destinationKey } = messages[0]!.body;
   const config = (await loadSite(env.CONFIG, siteId))?.destinations[destinationKey];
   if (!config) {
-    await Promise.all(messages.map((m) => deadLetter(m, env, `destination ${destinationKey} is not configured`)));
+    await deadLetter(env, messages.map((message) => ({ message, reason: `destination ${destinationKey} is not configured` })));
     return;
   }
   const destination = destinationFor(config);
-  for (const part of chunk(messages, destination.maxBatchSize)) {
-    const outcome = await destination.send(part.map((m) => m.body.item), config, env);
-    if (outcome.ok) {
-      await Promise.all(part.map((m) => recordOutcome(env, m.body, 'delivered')));
-      part.forEach((m) => m.ack());
-    } else if (outcome.retryable) {
-      await Promise.all(part.map((m) => recordOutcome(env, m.body, 'retried', outcome.reason)));
-      part.forEach((m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, outcome.retryAfterSeconds) }));
-    } else {
-      await Promise.all(part.map((m) => deadLetter(m, env, outcome.reason)));
-    }
+  const fresh = await setAsideDuplicates(messages, env);
+  const stale: Array<{ message: Msg; reason: string }> = [];
+  const sendable: Msg[] = [];
+  for (const message of fresh) {
+    const reason = destination.staleReason?.(message.body.item, now);
+    if (reason) stale.push({ message, reason });
+    else sendable.push(message);
+  }
+  await deadLetter(env, stale, destination);
+  const byKey = groupBy(sendable, (m) => destination.batchKey?.(m.body.item) ?? '');
+  for (const sameKey of byKey.values()) {
+    for (const part of chunk(sameKey, destination.maxBatchSize)) await sendIsolating(part, destination, config, env);
   }
 }
 
-async function deadLetter(message: Message<DeliveryMessage>, env: Env, reason: string): Promise<void> {
-  await recordDeadLetter(env, message.body, reason);
-  message.ack();
+/** Acks messages whose event id the destination already accepted (or that repeat inside this batch). */
+async function setAsideDuplicates(messages: Msg[], env: Env): Promise<Msg[]> {
+  const { siteId, destinationKey } = messages[0]!.body;
+  const delivered = await alreadyDelivered(env, siteId, destinationKey, messages.map((m) => m.body.eventId));
+  const seen = new Set<string>();
+  const fresh: Msg[] = [];
+  const duplicates: Msg[] = [];
+  for (const message of messages) {
+    const id = message.body.eventId;
+    if (delivered.has(id) || seen.has(id)) duplicates.push(message);
+    else fresh.push(message);
+    seen.add(id);
+  }
+  if (duplicates.length) {
+    await recordOutcomes(env, duplicates.map((m) => ({ message: m.body, outcome: 'duplicate' })));
+    duplicates.forEach((m) => m.ack());
+  }
+  return fresh;
+}
+
+async function sendIsolating(part: Msg[], destination: AnyDestination, config: DestinationConfig, env: Env): Promise<void> {
+  const outcome = await destination.send(part.map((m) => m.body.item), config, env);
+  if (outcome.ok) {
+    const rejected = new Map((outcome.rejected ?? []).map((r) => [r.index, r.reason]));
+    const accepted = part.filter((_, i) => !rejected.has(i));
+    await markDelivered(env, accepted);
+    await deadLetter(env, [...rejected].map(([i, reason]) => ({ message: part[i]!, reason })), destination);
+    return;
+  }
+  if (outcome.retryable) {
+    await recordOutcomes(env, part.map((m) => ({ message: m.body, outcome: 'retried', detail: outcome.reason })));
+    part.forEach((m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, outcome.retryAfterSeconds) }));
+    return;
+  }
+  if (part.length === 1 || outcome.wholeRequest) {
+    await deadLetter(env, part.map((message) => ({ message, reason: outcome.reason })), destination);
+    return;
+  }
+  const half = Math.ceil(part.length / 2);
+  await sendIsolating(part.slice(0, half), destination, config, env);
+  await sendIsolating(part.slice(half), destination, config, env);
+}
+
+async function markDelivered(env: Env, messages: Msg[]): Promise<void> {
+  if (!messages.length) return;
+  const { siteId, destinationKey } = messages[0]!.body;
+  const entries: OutcomeEntry[] = messages.map((m) => ({ message: m.body, outcome: 'delivered' }));
+  await env.DB.batch([
+    ...markDeliveredStatements(env, siteId, destinationKey, messages.map((m) => m.body.eventId)),
+    ...outcomeStatements(env, entries),
+  ]);
+  messages.forEach((m) => m.ack());
+}
+
+/** Stores dead letters (in their storable form, without clear IPs) and acks the messages. */
+async function deadLetter(env: Env, letters: Array<{ message: Msg; reason: string }>, destination?: AnyDestination): Promise<void> {
+  if (!letters.length) return;
+  const stored: DeadLetter[] = letters.map(({ message, reason }) => ({
+    message: { ...message.body, item: storable(message.body.item, destination) },
+    reason,
+  }));
+  await recordDeadLetters(env, stored);
+  letters.forEach(({ message }) => message.ack());
+}
+
+/** Without its adapter we cannot tell which fields are personal: keep nothing. */
+export function storable(item: unknown, destination: AnyDestination | undefined): unknown {
+  if (!destination) return {};
+  return destination.forStorage ? destination.forStorage(item) : item;
 }

@@ -23,10 +23,27 @@ export interface DeliveryConsent {
 /** The consent to use when a site has no policy: everything granted, as before consent was evaluated. */
 export const FULL_CONSENT: DeliveryConsent = { mode: 'full', adUserData: 'granted', adPersonalization: 'granted' };
 
+/** One item of an accepted request that the vendor refused for good (e.g. a Google Ads partial failure row). */
+export interface ItemRejection {
+  /** Index into the `items` given to `send`. */
+  index: number;
+  reason: string;
+}
+
 /** How a send went. Failure is data: the queue consumer decides retry vs dead letter from it. */
 export type SendOutcome =
-  | { ok: true }
-  | { ok: false; retryable: boolean; reason: string; retryAfterSeconds?: number };
+  | { ok: true; rejected?: ItemRejection[] }
+  | {
+      ok: false;
+      retryable: boolean;
+      reason: string;
+      retryAfterSeconds?: number;
+      /**
+       * The vendor refused the request as a whole (credentials, permissions, unknown pixel), not
+       * one of its events: splitting the batch cannot help, so a permanent failure dead-letters all items at once.
+       */
+      wholeRequest?: boolean;
+    };
 
 /**
  * A conversion API behind one interface. `toItem` runs at ingest (it hashes; raw personal data
@@ -37,5 +54,15 @@ export interface Destination<Config, Item> {
   /** Vendor's documented maximum events per request. */
   readonly maxBatchSize: number;
   toItem(event: Event, facts: RequestFacts, config: Config, consent: DeliveryConsent): Promise<Item | null>;
+  /** One HTTP request with at most `maxBatchSize` items that share one `batchKey`. */
   send(items: Item[], config: Config, env: Env): Promise<SendOutcome>;
+  /** Items go in one request only when their keys match (GA4: one client and consent per request). */
+  batchKey?(item: Item): string;
+  /**
+   * Why the vendor would refuse this item for its age right now (Meta: older than 7 days), checked
+   * just before sending so that one stale item is set aside alone and cannot fail a whole batch.
+   */
+  staleReason?(item: Item, now: number): string | undefined;
+  /** The item as it may be kept in D1 as a dead letter: clear personal identifiers (IP address) removed. */
+  forStorage?(item: Item): Item;
 }

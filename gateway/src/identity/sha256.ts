@@ -1,6 +1,6 @@
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-/** True when a value already is a lowercase SHA-256 hex digest (vendors reject double hashing silently). */
+/** True when a value already is a SHA-256 hex digest (either case): vendors reject double hashing silently. */
 export function isSha256Hex(value: string): boolean {
   return SHA256_HEX.test(value);
 }
@@ -14,10 +14,4 @@ export async function sha256Hex(value: string): Promise<string> {
   let hex = '';
   for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
   return hex;
-}
-
-/** Hashes a normalized value, passing an existing digest through unchanged. */
-export async function hashNormalized(normalized: string): Promise<string> {
-  const lower = normalized.toLowerCase();
-  return isSha256Hex(lower) ? lower : sha256Hex(normalized);
 }

@@ -9,7 +9,52 @@ export const MetaDestinationConfig = z.strictObject({
 });
 export type MetaDestinationConfig = z.infer<typeof MetaDestinationConfig>;
 
-export const DestinationConfig = z.discriminatedUnion('type', [MetaDestinationConfig]);
+/** Names a worker secret (`wrangler secret put NAME`); credentials never live in KV. */
+const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'names a worker secret');
+
+/** GA4 Measurement Protocol (web stream). `validationMode` posts to `/debug/mp/collect` instead: nothing is recorded. */
+export const Ga4DestinationConfig = z.strictObject({
+  type: z.literal('ga4'),
+  measurementId: z.string().regex(/^G-[A-Z0-9]{4,20}$/, 'measurementId is the G-XXXX id of a web data stream'),
+  apiSecretSecret: SecretName,
+  validationMode: z.boolean().optional(),
+});
+export type Ga4DestinationConfig = z.infer<typeof Ga4DestinationConfig>;
+
+/**
+ * Google Ads click conversions with enhanced-conversion identifiers (`uploadClickConversions`).
+ * OAuth2 refresh-token credentials and the developer token are secrets named here.
+ */
+export const GoogleAdsDestinationConfig = z.strictObject({
+  type: z.literal('google_ads'),
+  customerId: z.string().regex(/^\d{10}$/, 'customerId is the 10-digit Google Ads customer id without dashes'),
+  loginCustomerId: z.string().regex(/^\d{10}$/).optional(),
+  conversionActionId: z.string().regex(/^\d{1,20}$/),
+  /** Sluice event names uploaded as this conversion action (default: Purchase). */
+  events: z.array(z.string().min(1).max(128)).min(1).max(50).optional(),
+  developerTokenSecret: SecretName,
+  oauthClientIdSecret: SecretName,
+  oauthClientSecretSecret: SecretName,
+  oauthRefreshTokenSecret: SecretName,
+  validateOnly: z.boolean().optional(),
+});
+export type GoogleAdsDestinationConfig = z.infer<typeof GoogleAdsDestinationConfig>;
+
+/** TikTok Events API 2.0 (v1.3 `event/track`), web events of one pixel. */
+export const TikTokDestinationConfig = z.strictObject({
+  type: z.literal('tiktok'),
+  pixelCode: z.string().regex(/^[A-Z0-9]{10,40}$/, 'pixelCode is the TikTok pixel code'),
+  accessTokenSecret: SecretName,
+  testEventCode: z.string().max(64).optional(),
+});
+export type TikTokDestinationConfig = z.infer<typeof TikTokDestinationConfig>;
+
+export const DestinationConfig = z.discriminatedUnion('type', [
+  MetaDestinationConfig,
+  Ga4DestinationConfig,
+  GoogleAdsDestinationConfig,
+  TikTokDestinationConfig,
+]);
 export type DestinationConfig = z.infer<typeof DestinationConfig>;
 
 /** One site as stored in KV under `site:<id>`. Write keys map to it under `writekey:<key>`. */

@@ -4,14 +4,14 @@ import { ErrorCode } from '@sluice/protocol';
 import type { Env } from '../../env.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { GVL_KEY, clearGvlCache } from '../../consent/live-gvl.ts';
-import { requireAdmin } from './require-admin.ts';
+import { requireAdminToken } from '../admin-token.ts';
 
 /** The largest real GVL is ~1 MB of JSON; KV values may be 25 MiB. */
 export const MAX_GVL_BYTES = 8 * 1024 * 1024;
 
 /** `/v1/admin/gvl`: the Global Vendor List used for TCF vendor checks (consent.md §1.4b). */
 export const gvlAdminRoute = new Hono<{ Bindings: Env }>()
-  .use('*', requireAdmin())
+  .use('*', requireAdminToken())
   .put('/', async (c) => {
     const text = await c.req.text();
     if (text.length > MAX_GVL_BYTES) throw new ApiError(413, ErrorCode.PayloadTooLarge, 'GVL too large');

@@ -7,7 +7,7 @@ import { loadSite } from '../../site-config/load-site-config.ts';
 import { loadLivePolicy } from '../../consent/live-policy.ts';
 import { loadGvl } from '../../consent/live-gvl.ts';
 import { formatPath } from '@sluice/consent';
-import { requireAdmin } from './require-admin.ts';
+import { requireAdminToken } from '../admin-token.ts';
 import { readJson } from './read-json.ts';
 import { storePolicy } from './store-policy.ts';
 import { SimulateRequest, simulate } from './simulate.ts';
@@ -24,7 +24,7 @@ async function siteOrThrow(env: Env, siteId: string) {
  * one stays live.
  */
 export const policyAdminRoute = new Hono<{ Bindings: Env }>()
-  .use('*', requireAdmin())
+  .use('*', requireAdminToken())
   .put('/', async (c) => {
     const site = await siteOrThrow(c.env, c.req.param('site')!);
     const parsed = parsePolicy(await readJson(c.req.raw));

@@ -1,0 +1,38 @@
+import type { Env } from '../env.ts';
+import type { SiteConfig } from '../site-config/site-config.ts';
+import { enqueueMessages } from '../delivery/queue-for.ts';
+import { outcomeStatements } from '../delivery/delivery-log.ts';
+import type { DestinationConfig } from '../site-config/site-config.ts';
+import type { DeliveryMessage } from '../delivery/delivery-message.ts';
+import { listDeadLetters, type DeadLetterQuery } from './dead-letter-rows.ts';
+
+export interface ReplayResult {
+  replayed: number;
+  /** Letters whose destination is no longer configured: left as they are. */
+  skipped: number;
+}
+
+/**
+ * Puts open dead letters back on their destination's queue and marks them replayed. The delivery
+ * ledger keeps a replay from delivering an event id the destination already accepted.
+ */
+export async function replayDeadLetters(env: Env, site: SiteConfig, query: Omit<DeadLetterQuery, 'siteId' | 'open'>): Promise<ReplayResult> {
+  const letters = await listDeadLetters(env, { ...query, siteId: site.id, open: true });
+  const messages: Array<{ type: DestinationConfig['type']; body: DeliveryMessage }> = [];
+  const replayedIds: number[] = [];
+  for (const letter of letters) {
+    const config = site.destinations[letter.destination];
+    if (!config) continue;
+    messages.push({ type: config.type, body: { siteId: site.id, destinationKey: letter.destination, eventId: letter.eventId, item: letter.payload } });
+    replayedIds.push(letter.id);
+  }
+  await enqueueMessages(env, messages);
+  const now = Date.now();
+  if (replayedIds.length) {
+    await env.DB.batch([
+      ...replayedIds.map((id) => env.DB.prepare('UPDATE dead_letters SET replayed_at = ? WHERE id = ?').bind(now, id)),
+      ...outcomeStatements(env, messages.map((m) => ({ message: m.body, outcome: 'replayed' })), now),
+    ]);
+  }
+  return { replayed: replayedIds.length, skipped: letters.length - replayedIds.length };
+}

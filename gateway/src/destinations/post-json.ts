@@ -1,0 +1,55 @@
+import type { SendOutcome } from './destination.ts';
+import { parseRetryAfter } from './retry-after.ts';
+
+/** Result of one POST: the response, or why there was none (timeout, connection refused). */
+export type PostResult = { response: Response } | { networkError: string };
+
+/** POSTs JSON with a client timeout. Never throws: a network failure is a retryable outcome, not an exception. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { response };
+  } catch (error) {
+    return { networkError: `network: ${(error as Error).name}` };
+  }
+}
+
+/** 429 and 5xx are worth retrying; other 4xx are not (HTTP semantics every vendor here follows). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+/** A failed outcome carrying the server's Retry-After when it sent one. */
+export function failure(response: Response | undefined, retryable: boolean, reason: string, wholeRequest = false): SendOutcome {
+  const retryAfterSeconds = response ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
+  return {
+    ok: false,
+    retryable,
+    reason,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(wholeRequest && !retryable ? { wholeRequest } : {}),
+  };
+}
+
+/** 401/403/404 refuse the request itself (token, permission, unknown account), whatever events it carries. */
+export function refusesWholeRequest(status: number): boolean {
+  return status === 401 || status === 403 || status === 404;
+}
+
+/** Vendor error texts are kept short in logs and D1: enough to act on, never a whole body. */
+export const MAX_REASON_LENGTH = 300;
+
+export function shortReason(text: string): string {
+  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
+}
+
+/** Reads a secret a destination config names; undefined when unset or empty. */
+export function readSecret(env: Record<string, unknown>, name: string): string | undefined {
+  const value = env[name];
+  return typeof value === 'string' && value ? value : undefined;
+}

@@ -1,0 +1,21 @@
+import type { TikTokDestinationConfig } from '../../site-config/site-config.ts';
+import type { Destination } from '../destination.ts';
+import { sendToTikTok } from './send-to-tiktok.ts';
+import type { TikTokEvent } from './tiktok-event.ts';
+import { toTikTokEvent } from './to-tiktok-event.ts';
+
+/** Events per request (Events API 2.0: 1,000 [unverified]). */
+export const TIKTOK_MAX_BATCH = 1000;
+/** Web events older than 7 days are refused [unverified]; a minute of margin for the trip. */
+export const TIKTOK_MAX_EVENT_AGE_S = 7 * 24 * 3600 - 60;
+
+/** TikTok Events API 2.0, web events. */
+export const tiktokDestination: Destination<TikTokDestinationConfig, TikTokEvent> = {
+  type: 'tiktok',
+  maxBatchSize: TIKTOK_MAX_BATCH,
+  toItem: (event, facts, _config, consent) => toTikTokEvent(event, facts, consent),
+  send: sendToTikTok,
+  staleReason: (item, now) =>
+    item.event_time < Math.floor(now / 1000) - TIKTOK_MAX_EVENT_AGE_S ? 'stale: tiktok event_time is older than 7 days' : undefined,
+  forStorage: ({ user: { ip: _ip, ...user }, ...item }) => ({ ...item, user }),
+};
