@@ -56,7 +56,9 @@ export async function ingest(events: unknown[], options: IngestOptions = {}) {
     cf: options.cf ?? {},
   } as RequestInit);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request, { ...(env as Env), DELIVERY: queue } as Env, ctx);
+  // Every delivery queue records, so the test sees what each destination would get.
+  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue };
+  const response = await worker.fetch(request, { ...(env as Env), ...queues } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return { response, sent };
 }
