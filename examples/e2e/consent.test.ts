@@ -168,6 +168,8 @@ describe('consent in Chromium — California (opt-out, GPC + __gpp)', () => {
       expect(await call(p, (api) => api.flush())).toBe(200);
       await sentinelArrives(stack, event.eventId);
       expect(await auditDecisions(stack, event.eventId)).toEqual(['limited']);
+      const sent = delivered(stack).find((e) => e.event_id === event.eventId) as unknown as Record<string, unknown>;
+      expect(sent.data_processing_options).toEqual(['LDU']);
     } finally {
       await context.close();
       await stack.stop();
