@@ -26,8 +26,8 @@ app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no rou
 app.onError((error, c) => {
   const apiError = error instanceof ApiError ? error : internalError();
   if (!(error instanceof ApiError)) {
-    // Name and message only: never the request, which may hold personal data.
-    console.error(`unhandled ${error.name}: ${error.message}`);
+    // Name and code location only: messages can quote input (V8's JSON.parse errors do), and input may be personal data.
+    console.error(`unhandled ${error.name} at ${error.stack?.split('\n')[1]?.trim() ?? 'unknown'}`);
   }
   for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
   return c.json(apiError.toBody(), apiError.status);
