@@ -60,6 +60,22 @@ describe('admin policy API', () => {
     expect(garbage.status).toBe(400);
   });
 
+  it('accepts the same policy as YAML (same version hash as JSON) and rejects bad YAML with a line number', async () => {
+    const { stringify } = await import('yaml');
+    const yamlHeaders = { ...ADMIN, 'content-type': 'application/yaml' };
+    const asYaml = await call(BASE, { method: 'PUT', headers: yamlHeaders, body: stringify(testPolicy()) });
+    expect(asYaml.status).toBe(200);
+    const asJson = await (await putPolicy(testPolicy())).json<{ policyVersion: string }>();
+    expect(asYaml.body.policyVersion).toBe(asJson.policyVersion);
+    const broken = await call(BASE, { method: 'PUT', headers: yamlHeaders, body: 'version: 1\njurisdictions: [\n  - id: x\n' });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.code).toBe('malformed_yaml');
+    expect(broken.body.error.message).toMatch(/line \d+/);
+    const bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n' + Array.from({ length: 60 }, (_, i) => `k${i}: [*a, *a, *a, *a, *a, *a, *a, *a, *a]`).join('\n');
+    const blocked = await call(BASE, { method: 'PUT', headers: yamlHeaders, body: bomb });
+    expect(blocked.status).toBe(400);
+  });
+
   it('warns about site destinations the policy does not name', async () => {
     const policy = testPolicy();
     delete policy.destinations.meta_measurement;

@@ -4,6 +4,7 @@
  */
 export const ErrorCode = {
   MalformedJson: 'malformed_json',
+  MalformedYaml: 'malformed_yaml',
   InvalidBatch: 'invalid_batch',
   InvalidEvent: 'invalid_event',
   InvalidPolicy: 'invalid_policy',

@@ -8,7 +8,7 @@ import { loadLivePolicy } from '../../consent/live-policy.ts';
 import { loadGvl } from '../../consent/live-gvl.ts';
 import { formatPath } from '@sluice/consent';
 import { requireAdminToken } from '../admin-token.ts';
-import { readJson } from './read-json.ts';
+import { readDocument, readJson } from './read-json.ts';
 import { storePolicy } from './store-policy.ts';
 import { SimulateRequest, simulate } from './simulate.ts';
 
@@ -27,7 +27,7 @@ export const policyAdminRoute = new Hono<{ Bindings: Env }>()
   .use('*', requireAdminToken())
   .put('/', async (c) => {
     const site = await siteOrThrow(c.env, c.req.param('site')!);
-    const parsed = parsePolicy(await readJson(c.req.raw));
+    const parsed = parsePolicy(await readDocument(c.req.raw));
     if (!parsed.ok) {
       const first = parsed.issues[0]!;
       return c.json({ error: { code: ErrorCode.InvalidPolicy, message: `${first.path}: ${first.message}` }, issues: parsed.issues }, 422);

@@ -1,4 +1,5 @@
 import { ErrorCode } from '@sluice/protocol';
+import { parse as parseYaml } from 'yaml';
 import { ApiError } from '../../http/api-error.ts';
 
 /** Admin bodies are small documents; 256 KB is far above any real policy or simulate request. */
@@ -12,5 +13,26 @@ export async function readJson(request: Request): Promise<unknown> {
     return JSON.parse(text);
   } catch {
     throw new ApiError(400, ErrorCode.MalformedJson, 'body is not valid JSON');
+  }
+}
+
+/** YAML aliases can expand exponentially ("billion laughs"); a policy needs none, so allow few. */
+export const MAX_YAML_ALIASES = 50;
+
+/**
+ * Reads a policy document: JSON, or YAML when the Content-Type says so (`application/yaml`,
+ * `text/yaml`, `application/x-yaml`). Both end in the same zod validation.
+ */
+export async function readDocument(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/\byaml\b/i.test(type)) return readJson(request);
+  const text = await request.text();
+  if (text.length > MAX_ADMIN_BODY_BYTES) throw new ApiError(413, ErrorCode.PayloadTooLarge, `body over ${MAX_ADMIN_BODY_BYTES} bytes`);
+  try {
+    return parseYaml(text, { schema: 'core', maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true });
+  } catch (error) {
+    const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const at = where ? ` at line ${where.line}, column ${where.col}` : '';
+    throw new ApiError(400, ErrorCode.MalformedYaml, `body is not valid YAML${at}`);
   }
 }
