@@ -1,10 +1,7 @@
 import { Hono } from 'hono';
 import { policyView } from '@sluice/consent';
 import type { Env } from '../env.ts';
-import { ApiError } from '../http/api-error.ts';
-import { setCorsHeaders } from '../http/site-cors.ts';
-import { authenticate, isAllowedOrigin } from '../ingest/authenticate.ts';
-import { ErrorCode } from '@sluice/protocol';
+import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
 import { loadLivePolicy } from './live-policy.ts';
 import { requestLocation } from './request-location.ts';
 
@@ -15,15 +12,12 @@ export const CONFIG_MAX_AGE_SECONDS = 60;
  * `GET /v1/config?key=<write key>`: what the SDK needs to gate in the browser — the policy view
  * for the visitor's jurisdiction (from edge geo), or `consent: null` when the site has no policy.
  */
-export const configRoute = new Hono<{ Bindings: Env }>().get('/', async (c) => {
-  const site = await authenticate(c.env.CONFIG, c.req.raw);
-  const origin = c.req.header('origin') ?? null;
-  if (origin !== null) {
-    if (!isAllowedOrigin(site, origin)) throw new ApiError(403, ErrorCode.OriginNotAllowed, 'origin is not allowed for this write key');
-    setCorsHeaders(c, origin);
-  }
-  const live = await loadLivePolicy(c.env.CONFIG, site.id);
-  const consent = live ? policyView(live.policy, live.policyVersion, requestLocation(c.req.raw, c.env.GEO_OVERRIDE), Object.keys(site.destinations)) : null;
-  c.header('Cache-Control', `private, max-age=${CONFIG_MAX_AGE_SECONDS}`);
-  return c.json({ siteId: site.id, destinations: Object.keys(site.destinations), consent });
-});
+export const configRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>()
+  .use('*', siteOriginGuard({ allowMissingOrigin: true }))
+  .get('/', async (c) => {
+    const site = c.get('site');
+    const live = await loadLivePolicy(c.env.CONFIG, site.id);
+    const consent = live ? policyView(live.policy, live.policyVersion, requestLocation(c.req.raw, c.env.GEO_OVERRIDE), Object.keys(site.destinations)) : null;
+    c.header('Cache-Control', `private, max-age=${CONFIG_MAX_AGE_SECONDS}`);
+    return c.json({ siteId: site.id, destinations: Object.keys(site.destinations), consent });
+  });

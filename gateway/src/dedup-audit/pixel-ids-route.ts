@@ -2,8 +2,7 @@ import { Hono } from 'hono';
 import { ErrorCode } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
-import { preflight, setCorsHeaders } from '../http/site-cors.ts';
-import { authenticate, isAllowedOrigin } from '../ingest/authenticate.ts';
+import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
 import { readBody } from '../ingest/read-body.ts';
 import { insertRows } from '../delivery/d1-chunks.ts';
 import { MAX_PIXEL_REPORT_BYTES, PixelReport } from './pixel-report.ts';
@@ -13,18 +12,10 @@ import { MAX_PIXEL_REPORT_BYTES, PixelReport } from './pixel-report.ts';
  * can show per destination how many server events the browser side also sent with the same id.
  * Same write key, origin and CORS rules as `/v1/batch`; `text/plain` so `sendBeacon` needs no preflight.
  */
-export const pixelIdsRoute = new Hono<{ Bindings: Env }>()
-  .options('/', async (c) => {
-    const site = await authenticate(c.env.CONFIG, c.req.raw);
-    const origin = c.req.header('origin') ?? null;
-    if (!isAllowedOrigin(site, origin)) throw forbidden();
-    return preflight(c, origin);
-  })
+export const pixelIdsRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>()
+  .use('*', siteOriginGuard())
   .post('/', async (c) => {
-    const site = await authenticate(c.env.CONFIG, c.req.raw);
-    const origin = c.req.header('origin') ?? null;
-    if (!isAllowedOrigin(site, origin)) throw forbidden();
-    setCorsHeaders(c, origin);
+    const site = c.get('site');
     let json: unknown;
     try {
       json = JSON.parse(await readBody(c.req.raw, MAX_PIXEL_REPORT_BYTES));
@@ -45,6 +36,3 @@ export const pixelIdsRoute = new Hono<{ Bindings: Env }>()
     return c.json({ recorded: rows.length }, 200);
   });
 
-function forbidden(): ApiError {
-  return new ApiError(403, ErrorCode.OriginNotAllowed, 'origin is not allowed for this write key');
-}

@@ -2,9 +2,8 @@ import { Hono } from 'hono';
 import { ErrorCode, type BatchResult } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
-import { preflight, setCorsHeaders } from '../http/site-cors.ts';
+import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
 import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
-import { authenticate, isAllowedOrigin } from './authenticate.ts';
 import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { parseBatch } from './parse-batch.ts';
 import { readBody } from './read-body.ts';
@@ -15,18 +14,10 @@ import { consentPlanner } from '../consent/consent-planner.ts';
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
 
 /** `POST /v1/batch`: auth → origin → size → validate → dedup → hash and queue per destination. */
-export const batchRoute = new Hono<{ Bindings: Env }>()
-  .options('/', async (c) => {
-    const site = await authenticate(c.env.CONFIG, c.req.raw);
-    const origin = c.req.header('origin') ?? null;
-    if (!isAllowedOrigin(site, origin)) throw forbiddenOrigin();
-    return preflight(c, origin);
-  })
+export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>()
+  .use('*', siteOriginGuard())
   .post('/', async (c) => {
-    const site = await authenticate(c.env.CONFIG, c.req.raw);
-    const origin = c.req.header('origin') ?? null;
-    if (!isAllowedOrigin(site, origin)) throw forbiddenOrigin();
-    setCorsHeaders(c, origin);
+    const site = c.get('site');
     const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
     if (!ACCEPTED_TYPES.includes(type)) {
       throw new ApiError(415, ErrorCode.UnsupportedMediaType, 'send application/json or text/plain');
@@ -45,10 +36,6 @@ export const batchRoute = new Hono<{ Bindings: Env }>()
     }
     return c.json(result, 200);
   });
-
-function forbiddenOrigin(): ApiError {
-  return new ApiError(403, ErrorCode.OriginNotAllowed, 'origin is not allowed for this write key');
-}
 
 /** Our own storage failing is not the client's fault: 503 and a retry hint, never 500. */
 function unavailable(): never {

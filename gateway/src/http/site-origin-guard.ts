@@ -1,0 +1,37 @@
+import type { MiddlewareHandler } from 'hono';
+import { ErrorCode } from '@sluice/protocol';
+import type { Env } from '../env.ts';
+import { authenticate, isAllowedOrigin } from '../ingest/authenticate.ts';
+import type { SiteConfig } from '../site-config/site-config.ts';
+import { ApiError } from './api-error.ts';
+import { preflight, setCorsHeaders } from './site-cors.ts';
+
+/** Routes behind the guard find the authenticated site here. */
+export type SiteVariables = { site: SiteConfig };
+
+export interface SiteOriginGuardOptions {
+  /** Let requests without an Origin header through (a same-origin GET sends none). Default false. */
+  allowMissingOrigin?: boolean;
+}
+
+/**
+ * For browser-facing site endpoints: write key → site (401), page origin must be one the site
+ * allows (403), preflights answered here, CORS granted to that origin only.
+ */
+export function siteOriginGuard(options: SiteOriginGuardOptions = {}): MiddlewareHandler<{ Bindings: Env; Variables: SiteVariables }> {
+  return async function siteOriginGuard(c, next) {
+    const site = await authenticate(c.env.CONFIG, c.req.raw);
+    const origin = c.req.header('origin') ?? null;
+    if (origin === null && options.allowMissingOrigin && c.req.method !== 'OPTIONS') {
+      c.set('site', site);
+      return next();
+    }
+    if (!isAllowedOrigin(site, origin)) {
+      throw new ApiError(403, ErrorCode.OriginNotAllowed, 'origin is not allowed for this write key');
+    }
+    if (c.req.method === 'OPTIONS') return preflight(c, origin);
+    setCorsHeaders(c, origin);
+    c.set('site', site);
+    await next();
+  };
+}
