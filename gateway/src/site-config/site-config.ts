@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
+/** Names a worker secret (`wrangler secret put NAME`); credentials never live in KV. */
+const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'names a worker secret');
+
 /** Meta Conversions API destination. The access token lives in a secret named here, never in KV. */
 export const MetaDestinationConfig = z.strictObject({
   type: z.literal('meta'),
   pixelId: z.string().regex(/^\d{5,20}$/, 'pixelId must be the numeric pixel or dataset id'),
-  accessTokenSecret: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'accessTokenSecret names a worker secret'),
+  accessTokenSecret: SecretName,
   testEventCode: z.string().max(64).optional(),
 });
 export type MetaDestinationConfig = z.infer<typeof MetaDestinationConfig>;
-
-/** Names a worker secret (`wrangler secret put NAME`); credentials never live in KV. */
-const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'names a worker secret');
 
 /** GA4 Measurement Protocol (web stream). `validationMode` posts to `/debug/mp/collect` instead: nothing is recorded. */
 export const Ga4DestinationConfig = z.strictObject({
