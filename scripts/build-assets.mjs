@@ -1,23 +1,32 @@
 // Lays out what the gateway serves first-party from the Workers assets binding (wrangler.toml [assets]):
-//   /sdk.js, /sdk.esm.js          latest SDK (short cache)
-//   /sdk/<version>/sluice.js      immutable, versioned copy (long cache + SRI)
-//   /demo/                        the demo shop (examples/site)
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   /sdk.js, /sdk.esm.js            latest SDK core (short cache, revalidated)
+//   /sdk/<version>/...              immutable, versioned core and its lazy chunks (long cache + SRI)
+//   /sdk/manifest.json              version and SRI hashes to paste into <script integrity=…>
+//   /demo/                          the demo shop (examples/site)
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = `${root}dist/public`;
+const dist = `${root}sdk/dist`;
 const { version } = JSON.parse(readFileSync(`${root}sdk/package.json`, 'utf8'));
+const versioned = `${out}/sdk/${version}`;
 
 rmSync(out, { recursive: true, force: true });
-mkdirSync(`${out}/sdk/${version}`, { recursive: true });
-const files = {};
+mkdirSync(versioned, { recursive: true });
+const integrity = {};
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 for (const name of ['sluice.js', 'sluice.esm.js']) {
-  const source = readFileSync(`${root}sdk/dist/${name}`);
-  writeFileSync(`${out}/sdk/${version}/${name}`, source);
+  const source = readFileSync(`${dist}/${name}`);
+  writeFileSync(`${versioned}/${name}`, source);
   writeFileSync(`${out}/${name.replace('sluice', 'sdk')}`, source);
-  files[name] = `sha384-${createHash('sha384').update(source).digest('base64')}`;
+  integrity[name] = sri(source);
 }
-writeFileSync(`${out}/sdk/manifest.json`, JSON.stringify({ version, integrity: files }, null, 2));
+for (const name of readdirSync(`${dist}/chunks`).filter((f) => f.endsWith('.js'))) {
+  const source = readFileSync(`${dist}/chunks/${name}`);
+  writeFileSync(`${versioned}/${name}`, source);
+  integrity[name] = sri(source);
+}
+writeFileSync(`${out}/sdk/manifest.json`, JSON.stringify({ version, path: `/sdk/${version}/`, integrity }, null, 2));
 cpSync(`${root}examples/site`, `${out}/demo`, { recursive: true });
 console.log(`built dist/public (sdk ${version})`);

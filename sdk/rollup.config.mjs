@@ -1,11 +1,27 @@
+import { readFileSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
-const plugins = [resolve({ browser: true }), esbuild({ target: 'es2020' }), terser({ compress: { passes: 2 } })];
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const plugins = [
+  resolve({ browser: true }),
+  esbuild({ target: 'es2022', define: { __SLUICE_VERSION__: JSON.stringify(version) } }),
+  terser({ ecma: 2020, module: true, toplevel: true, compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe_methods: true }, format: { comments: false } }),
+];
 
-/** ESM for bundlers and `<script type=module>`, IIFE (`window.sluice`) for the script tag. */
+/**
+ * - dist/sluice.esm.js: the core for bundlers and `<script type=module>`;
+ * - dist/sluice.js: the core for a script tag (IIFE, global `sluice`, replays the snippet's queue);
+ * - dist/chunks/: optional parts the core imports from the gateway only when used: the consent
+ *   gate + CMP readers (sites with a policy) and the IndexedDB queue adapter (storage allowed).
+ */
 export default [
   { input: 'src/index.ts', output: { file: 'dist/sluice.esm.js', format: 'es', sourcemap: true }, plugins },
-  { input: 'src/index.ts', output: { file: 'dist/sluice.js', format: 'iife', name: 'sluice', sourcemap: true }, plugins },
+  { input: 'src/iife.ts', output: { file: 'dist/sluice.js', format: 'iife', name: 'sluice', sourcemap: true }, plugins },
+  {
+    input: { 'sluice-consent': 'src/consent/consent-chunk.ts', 'sluice-idb': 'src/queue/idb-chunk.ts' },
+    output: { dir: 'dist/chunks', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
+    plugins,
+  },
 ];

@@ -10,6 +10,8 @@ import type { EventRejection } from './error-codes.ts';
 export const BatchEnvelope = z.strictObject({
   sentAt: z.iso.datetime({ offset: true }),
   events: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS),
+  /** Events the client's bounded queue had to drop since its last batch (reported, not stored). */
+  dropped: z.number().int().min(0).max(1_000_000).optional(),
 });
 export type BatchEnvelope = z.infer<typeof BatchEnvelope>;
 
@@ -25,4 +27,6 @@ export interface BatchResult {
   /** Events whose `eventId` the gateway had already accepted; dropped without error. */
   duplicates: number;
   rejected: EventRejection[];
+  /** The visitor id from the gateway's first-party cookie, for the SDK to adopt (only with storage consent). */
+  anonymousId?: string;
 }

@@ -1,78 +1,268 @@
 import type { Event } from '@sluice/protocol';
-import type { Properties, SluiceOptions, UserFields } from './types.ts';
-import { uuid } from './uuid.ts';
+import type { CallOptions, ConsentState, Properties, SluiceOptions, SluiceStats, UserFields } from './types.ts';
+import { buildEvent, type Identity } from './build-event.ts';
+import { memoryStore, type EventStore } from './queue/event-store.ts';
+import { loadChunk } from './load-chunk.ts';
+import { beaconBatch, batchBody, postBatch } from './transport/post-batch.ts';
+import { retryDelayMs } from './transport/backoff.ts';
+import { splitBatches } from './transport/split-batches.ts';
+import { withFlushLock } from './transport/flush-lock.ts';
+import { removeLocal, setStorageAllowed, storageAllowed } from './identity/device-storage.ts';
+import { adoptVisitorId, resetVisitor } from './identity/visitor.ts';
+import { loadConsentGate } from './consent/load-consent-gate.ts';
+import type { ConsentGateLike } from './consent/consent-gate-like.ts';
+import { autotrackPageViews } from './autotrack/page-views.ts';
+import { reportError } from './safe.ts';
 
-/** Default batch size: small enough that a batch fits the 64 KB keepalive budget. */
 export const DEFAULT_BATCH_SIZE = 20;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+export const DEFAULT_MAX_QUEUE = 1000;
+/** The gateway's batch limit (protocol MAX_BATCH_EVENTS); the 60 KB keepalive budget usually binds first. */
+export const MAX_EVENTS_PER_REQUEST = 500;
+/** Events captured before the consent policy is loaded wait in memory, up to this many. */
+export const MAX_PRE_CONSENT_EVENTS = 200;
+/** Retry loading the consent policy this often while it is unreachable. */
+export const CONSENT_RETRY_MS = 5000;
 
-/** A minimal client: captures events, batches them and posts to `/v1/batch`. */
-export class SluiceClient {
-  private readonly queue: Event[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly anonymousId = uuid();
-  private userId: string | undefined;
-  private user: UserFields | undefined;
+/** The SDK: capture → consent gate → queue (memory or IndexedDB) → batched, retried sending. */
+export class Client {
+  #store: EventStore = memoryStore();
+  #persistent = false;
+  /** Store operations run one at a time, in order. */
+  #chain: Promise<unknown> = Promise.resolve();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #retryAt = 0;
+  #attempt = 0;
+  /** Events this page captured that no send has confirmed yet: what a beacon sends on pagehide. */
+  readonly #unsent = new Map<string, Event>();
+  #overflowSinceReport = 0;
+  #identity: Identity = {};
+  #gate: ConsentGateLike<Event> | null = null;
+  #preConsent: Event[] | null = null;
+  #pixelIds: { eventId: string; vendors: string[] }[] = [];
+  readonly #channel: BroadcastChannel | undefined;
+  readonly stats: SluiceStats = { queued: 0, sent: 0, droppedOverflow: 0, droppedConsent: 0 };
 
-  constructor(private readonly options: SluiceOptions) {}
-
-  /** Records a named event; returns its eventId (pass it to browser pixels for dedup). */
-  track(event: string, properties?: Properties, user?: UserFields): string {
-    return this.push({ type: 'track', event, ...this.common(properties, user) });
+  constructor(private readonly options: SluiceOptions) {
+    this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`sluice-${options.writeKey}`) : undefined;
+    if (this.#channel) this.#channel.onmessage = (message) => (message.data as string[]).forEach((id) => this.#unsent.delete(id));
+    addEventListener('pagehide', () => this.#beacon());
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#beacon());
+    addEventListener('online', () => {
+      this.#retryAt = 0;
+      void this.flush();
+    });
+    if (options.consent) {
+      this.#preConsent = [];
+      this.#loadConsent();
+    } else {
+      this.setConsent({ storage: options.persist !== false });
+    }
+    if (options.autotrack) autotrackPageViews((referrer) => this.page(undefined, undefined, undefined, referrer));
   }
 
-  page(name?: string, properties?: Properties): string {
-    return this.push({ type: 'page', ...(name ? { name } : {}), ...this.common(properties) });
+  track(event: string, properties?: Properties, user?: UserFields, options?: CallOptions): string {
+    return this.#capture(buildEvent({ type: 'track', event }, this.#identity, properties, user, options));
   }
 
-  identify(userId: string | undefined, user?: UserFields): string {
-    this.userId = userId;
-    this.user = user;
-    return this.push({ type: 'identify', ...this.common(undefined, user) });
+  page(name?: string, properties?: Properties, options?: CallOptions, referrer?: string): string {
+    return this.#capture(buildEvent({ type: 'page', ...(name ? { name } : {}) }, this.#identity, properties, undefined, options, referrer));
   }
 
-  /** Sends everything waiting now. */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const events = this.queue.splice(0);
-    if (!events.length) return;
-    const url = `${this.options.endpoint.replace(/\/$/, '')}/v1/batch?key=${encodeURIComponent(this.options.writeKey)}`;
-    try {
-      await fetch(url, {
-        method: 'POST',
-        body: JSON.stringify({ sentAt: new Date().toISOString(), events }),
-        headers: { 'content-type': 'text/plain' },
-        keepalive: true,
-        credentials: 'include',
-      });
-    } catch (error) {
-      this.queue.unshift(...events);
-      this.options.onError?.(error);
+  identify(userId: string | undefined, user?: UserFields, options?: CallOptions): string {
+    this.#identity = { ...(userId ? { userId } : {}), ...(user ? { user } : {}) };
+    return this.#capture(buildEvent({ type: 'identify' }, this.#identity, undefined, user, options));
+  }
+
+  /** Forgets the user and the anonymous id (logout). Queued events keep the ids they had. */
+  reset(): void {
+    this.#identity = {};
+    resetVisitor();
+  }
+
+  /** Tells the SDK which event ids the page also gave to browser pixels (`fbq`, `gtag`, `ttq`), for the dedup audit. */
+  reportPixel(eventId: string, vendors: string[]): void {
+    this.#pixelIds.push({ eventId, vendors });
+    this.#schedule();
+  }
+
+  /** What the page or its CMP allows. Storage off: the queue moves to memory and stored ids and events are deleted. */
+  setConsent(state: ConsentState): void {
+    if (state.storage === undefined) return;
+    const allowed = state.storage && this.options.persist !== false;
+    setStorageAllowed(state.storage);
+    this.#run(async () => {
+      if (allowed && !this.#persistent && typeof indexedDB !== 'undefined') {
+        const next = await (await this.#idb()).idbStore(this.options.writeKey);
+        await next.add(await this.#store.drain(), this.#maxQueue());
+        this.#store = next;
+        this.#persistent = true;
+        this.#schedule(0);
+      } else if (!allowed && this.#persistent) {
+        const next = memoryStore();
+        await next.add(await this.#store.drain(), this.#maxQueue());
+        this.#store = next;
+        this.#persistent = false;
+        await (await this.#idb()).deleteIdbStore(this.options.writeKey);
+      }
+      if (!state.storage) removeLocal(['sl_aid', 'sl_ses', 'sl_attr']);
+    });
+  }
+
+  /** Sends everything waiting now (all tabs' persisted events, one tab at a time). */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    return this.#run(() => withFlushLock(`sluice-flush-${this.options.writeKey}`, () => this.#sendAll()));
+  }
+
+  #capture(event: Event): string {
+    if (this.#preConsent) {
+      if (this.#preConsent.length < MAX_PRE_CONSENT_EVENTS) this.#preConsent.push(event);
+      else this.stats.droppedConsent++;
+    } else this.#admit(event);
+    return event.eventId;
+  }
+
+  #admit(event: Event): void {
+    const admission = this.#gate ? this.#gate.admit(event) : 'send';
+    if (admission === 'send') this.#enqueue(event);
+    else if (admission === 'drop') this.stats.droppedConsent++;
+    // 'hold': the gate keeps it in memory and hands it back through onDecision
+  }
+
+  #enqueue(event: Event): void {
+    const withSignals = this.#gate ? { ...event, consent: this.#gate.consentSignals() } : event;
+    this.#unsent.set(event.eventId, withSignals);
+    this.stats.queued++;
+    this.#run(async () => this.#countOverflow(await this.#store.add([withSignals], this.#maxQueue())));
+    this.#schedule();
+  }
+
+  #loadConsent(): void {
+    loadConsentGate(this.options.endpoint, this.options.writeKey, {
+      onDecision: (event, decision) => (decision === 'send' ? this.#enqueue(event) : this.stats.droppedConsent++),
+      onChange: (gate) => {
+        const granted = gate.status() !== 'pending' && Object.values(gate.purposes()).includes('granted');
+        if (granted !== storageAllowed()) this.setConsent({ storage: granted });
+      },
+    }).then(
+      (gate) => {
+        this.#gate = gate;
+        gate?.onWithdraw(() => this.#purgeWithdrawn());
+        if (!gate) this.setConsent({ storage: this.options.persist !== false });
+        const waiting = this.#preConsent ?? [];
+        this.#preConsent = null;
+        waiting.forEach((event) => this.#admit(event));
+      },
+      (error) => {
+        reportError(error);
+        setTimeout(() => this.#loadConsent(), CONSENT_RETRY_MS);
+      },
+    );
+  }
+
+  /** Consent withdrawn: queued events that may no longer go anywhere are deleted before they leave. */
+  #purgeWithdrawn(): void {
+    this.#run(async () => {
+      const queued = await this.#store.drain();
+      const keep = queued.filter((event) => this.#gate!.admit(event) === 'send');
+      for (const event of queued) {
+        if (keep.includes(event)) continue;
+        this.#unsent.delete(event.eventId);
+        this.stats.droppedConsent++;
+      }
+      await this.#store.add(keep, this.#maxQueue());
+    });
+  }
+
+  async #sendAll(): Promise<void> {
+    if (Date.now() < this.#retryAt || navigator.onLine === false) return;
+    await this.#sendPixelIds();
+    for (;;) {
+      const events = await this.#store.oldest(this.#maxQueue());
+      if (!events.length) return;
+      for (const batch of splitBatches(events, MAX_EVENTS_PER_REQUEST)) {
+        const result = await postBatch(this.#batchUrl(), batchBody(batch, this.#overflowSinceReport));
+        if (!result.ok && !result.permanent) {
+          this.#attempt++;
+          this.#retryAt = Date.now() + retryDelayMs(this.#attempt, result.retryAfterMs);
+          this.#schedule(this.#retryAt - Date.now());
+          return;
+        }
+        this.#overflowSinceReport = 0;
+        this.#attempt = 0;
+        if (result.ok) {
+          this.stats.sent += batch.length;
+          if (result.anonymousId) adoptVisitorId(result.anonymousId);
+        } else reportError(new Error(`gateway refused a batch of ${batch.length} events: HTTP ${result.status}`));
+        const ids = batch.map((e) => e.eventId);
+        await this.#store.remove(ids);
+        this.#forget(ids);
+      }
     }
   }
 
-  private common(properties?: Properties, user?: UserFields) {
-    const merged = user ?? this.user;
-    return {
-      eventId: uuid(),
-      timestamp: new Date().toISOString(),
-      anonymousId: this.anonymousId,
-      ...(this.userId ? { userId: this.userId } : {}),
-      ...(properties ? { properties } : {}),
-      ...(merged ? { user: merged } : {}),
-      context: {
-        page: { url: location.href, referrer: document.referrer, title: document.title },
-        userAgent: navigator.userAgent,
-        locale: navigator.language,
-      },
-    };
+  async #sendPixelIds(): Promise<void> {
+    if (!this.#pixelIds.length) return;
+    const ids = this.#pixelIds.splice(0, MAX_EVENTS_PER_REQUEST);
+    await fetch(this.#url('pixel-ids'), { method: 'POST', keepalive: true, credentials: 'include', body: JSON.stringify({ sentAt: new Date().toISOString(), ids }) }).catch(reportError);
   }
 
-  private push(event: Event): string {
-    this.queue.push(event);
-    if (this.queue.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE)) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
-    return event.eventId;
+  /** The page is going away: hand this page's unsent events to the browser to deliver after unload. */
+  #beacon(): void {
+    try {
+      const events = [...this.#unsent.values()];
+      for (const batch of splitBatches(events, MAX_EVENTS_PER_REQUEST)) {
+        if (!beaconBatch(this.#batchUrl(), batchBody(batch))) return;
+        const ids = batch.map((e) => e.eventId);
+        this.#forget(ids);
+        this.#run(() => this.#store.remove(ids));
+      }
+      if (this.#pixelIds.length) beaconBatch(this.#url('pixel-ids'), JSON.stringify({ sentAt: new Date().toISOString(), ids: this.#pixelIds.splice(0) }));
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  #forget(ids: string[]): void {
+    ids.forEach((id) => this.#unsent.delete(id));
+    this.#channel?.postMessage(ids);
+  }
+
+  #schedule(delay?: number): void {
+    const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const wait = delay ?? (this.#unsent.size >= size ? 0 : this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    if (this.#timer !== undefined && wait > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.flush(), Math.max(wait, this.#retryAt - Date.now(), 0));
+  }
+
+  #countOverflow(dropped: number): void {
+    this.#overflowSinceReport += dropped;
+    this.stats.droppedOverflow += dropped;
+  }
+
+  #maxQueue(): number {
+    return this.options.maxQueueSize ?? DEFAULT_MAX_QUEUE;
+  }
+
+  #url(path: string): string {
+    return `${this.options.endpoint.replace(/\/$/, '')}/v1/${path}?key=${encodeURIComponent(this.options.writeKey)}`;
+  }
+
+  /** `id=1` asks the gateway to set its first-party id cookie: only while storage is allowed. */
+  #batchUrl(): string {
+    return this.#url('batch') + (storageAllowed() ? '&id=1' : '');
+  }
+
+  #idb() {
+    return loadChunk<typeof import('./queue/idb-chunk.ts')>(this.options.endpoint, 'idb');
+  }
+
+  #run<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(op);
+    this.#chain = next.catch(reportError);
+    return next;
   }
 }

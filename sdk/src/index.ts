@@ -1,35 +1,50 @@
 /**
- * @sluice/sdk — capture events in the browser and send them to a Sluice gateway.
+ * @sluice/sdk — capture events in the browser and send them to a Sluice gateway, consent first.
+ * Every call is safe: nothing the SDK does can throw into the page (errors go to `onError`).
  * @example
  * import * as sluice from '@sluice/sdk';
- * sluice.init({ endpoint: 'https://t.shop.example', writeKey: 'wk_live_...' });
+ * sluice.init({ endpoint: 'https://t.shop.example', writeKey: 'wk_live_…', consent: true, autotrack: true });
  * const eventId = sluice.track('Purchase', { value: 42, currency: 'EUR' }, { email: 'jane@example.com' });
+ * fbq('track', 'Purchase', { value: 42, currency: 'EUR' }, { eventID: eventId });
+ * sluice.reportPixel(eventId, ['meta']);
  */
-import { SluiceClient } from './client.ts';
-import type { Properties, SluiceOptions, UserFields } from './types.ts';
+import { Client } from './client.ts';
+import { safe, setErrorHandler } from './safe.ts';
+import type { CallOptions, ConsentState, Properties, SluiceOptions, SluiceStats, UserFields } from './types.ts';
 
-export type { SluiceOptions, Properties, UserFields } from './types.ts';
-export { SluiceClient } from './client.ts';
+export type { SluiceOptions, Properties, UserFields, CallOptions, ConsentState, SluiceStats } from './types.ts';
 
-let client: SluiceClient | undefined;
+let client: Client | undefined;
 
-/** Starts the SDK. Calls made before `init` are ignored (the script-tag snippet queues them instead). */
-export function init(options: SluiceOptions): void {
-  client = new SluiceClient(options);
-}
+/** Starts the SDK once; later calls are ignored. */
+export const init = safe((options: SluiceOptions): void => {
+  if (client) return;
+  setErrorHandler(options.onError);
+  client = new Client(options);
+});
 
-export function track(event: string, properties?: Properties, user?: UserFields): string | undefined {
-  return client?.track(event, properties, user);
-}
+/** Records a named event and returns its eventId (give it to browser pixels for dedup). */
+export const track = safe((event: string, properties?: Properties, user?: UserFields, options?: CallOptions) =>
+  client?.track(event, properties, user, options),
+);
 
-export function page(name?: string, properties?: Properties): string | undefined {
-  return client?.page(name, properties);
-}
+/** Records a page view and returns its eventId. */
+export const page = safe((name?: string, properties?: Properties, options?: CallOptions) => client?.page(name, properties, options));
 
-export function identify(userId: string | undefined, user?: UserFields): string | undefined {
-  return client?.identify(userId, user);
-}
+/** Sets the user for this and later events; contact fields are hashed by the gateway, per destination. */
+export const identify = safe((userId: string | undefined, user?: UserFields, options?: CallOptions) => client?.identify(userId, user, options));
 
-export function flush(): Promise<void> {
-  return client?.flush() ?? Promise.resolve();
-}
+/** Forgets the user and starts a new anonymous id (logout). */
+export const reset = safe(() => client?.reset());
+
+/** Sends everything queued now. */
+export const flush = safe(async () => client?.flush());
+
+/** Tells the SDK what storage the visitor allows (when the site does not use the built-in consent reader). */
+export const setConsent = safe((state: ConsentState) => client?.setConsent(state));
+
+/** Reports that `eventId` was also given to these browser pixels (`meta`, `google`, `tiktok`): feeds the dedup audit. */
+export const reportPixel = safe((eventId: string, vendors: string[]) => client?.reportPixel(eventId, vendors));
+
+/** Queued, sent and dropped counts since the page loaded. */
+export const stats = safe((): SluiceStats | undefined => (client ? { ...client.stats } : undefined));

@@ -9,6 +9,7 @@ import { parseBatch } from './parse-batch.ts';
 import { readBody } from './read-body.ts';
 import { requestFacts } from './request-facts.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
+import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
@@ -23,6 +24,8 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
       throw new ApiError(415, ErrorCode.UnsupportedMediaType, 'send application/json or text/plain');
     }
     const { events, rejected } = parseBatch(await readBody(c.req.raw));
+    const visitor = applyVisitorCookie(c.req.raw, events.map((e) => e.event));
+    if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
     const planner = await consentPlanner(c.env, site, c.req.raw).catch(unavailable);
     const fresh = await claimEventIds(c.env, site.id, events.map((e) => e.event.eventId)).catch(unavailable);
     const accepted = events.map((e) => e.event).filter((event) => fresh.has(event.eventId));
@@ -31,6 +34,7 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
       unavailable();
     });
     const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
+    if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
     if (events.length === 0) {
       return c.json({ error: { code: ErrorCode.InvalidEvent, message: 'no valid event in batch' }, ...result }, 422);
     }
