@@ -7,7 +7,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const plugins = [
   resolve({ browser: true }),
   esbuild({ target: 'es2022', define: { __SLUICE_VERSION__: JSON.stringify(version) } }),
-  terser({ ecma: 2020, module: true, toplevel: true, compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe_methods: true }, format: { comments: false } }),
+  terser({ ecma: 2020, compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe_methods: true }, format: { comments: false } }),
 ];
 
 /**

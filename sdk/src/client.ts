@@ -117,6 +117,8 @@ export class Client {
   }
 
   #capture(event: Event): string {
+    // An event that cannot be serialized (a circular property) would block the queue forever.
+    JSON.stringify(event);
     if (this.#preConsent) {
       if (this.#preConsent.length < MAX_PRE_CONSENT_EVENTS) this.#preConsent.push(event);
       else this.stats.droppedConsent++;
@@ -177,7 +179,7 @@ export class Client {
   }
 
   async #sendAll(): Promise<void> {
-    if (Date.now() < this.#retryAt || navigator.onLine === false) return;
+    if (Date.now() < this.#retryAt) return;
     await this.#sendPixelIds();
     for (;;) {
       const events = await this.#store.oldest(this.#maxQueue());
@@ -209,15 +211,15 @@ export class Client {
     await fetch(this.#url('pixel-ids'), { method: 'POST', keepalive: true, credentials: 'include', body: JSON.stringify({ sentAt: new Date().toISOString(), ids }) }).catch(reportError);
   }
 
-  /** The page is going away: hand this page's unsent events to the browser to deliver after unload. */
+  /** The page is going away (or hidden, maybe for good): hand this page's unsent events to the browser. */
   #beacon(): void {
     try {
       const events = [...this.#unsent.values()];
       for (const batch of splitBatches(events, MAX_EVENTS_PER_REQUEST)) {
         if (!beaconBatch(this.#batchUrl(), batchBody(batch))) return;
-        const ids = batch.map((e) => e.eventId);
-        this.#forget(ids);
-        this.#run(() => this.#store.remove(ids));
+        // Kept in the store: a queued beacon may still fail, and the next page resends what is
+        // left (the gateway drops repeated event ids). Only this page stops resending them.
+        this.#forget(batch.map((e) => e.eventId));
       }
       if (this.#pixelIds.length) beaconBatch(this.#url('pixel-ids'), JSON.stringify({ sentAt: new Date().toISOString(), ids: this.#pixelIds.splice(0) }));
     } catch (error) {
