@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { Event } from '@sluice/protocol';
+import { KEEPALIVE_BODY_LIMIT, splitBatches } from './split-batches.ts';
+
+const event = (i: number, pad = 0) =>
+  ({ type: 'track', event: `E${i}`, eventId: `id-${i}`, timestamp: '2026-11-28T00:00:00Z', anonymousId: 'a', properties: { pad: 'x'.repeat(pad) } }) as Event;
+
+describe('splitBatches', () => {
+  it('keeps every batch body under the 64 KB keepalive limit, in order, losing nothing', () => {
+    const events = Array.from({ length: 40 }, (_, i) => event(i, 5000));
+    const batches = splitBatches(events, 500);
+    expect(batches.length).toBeGreaterThan(1);
+    for (const batch of batches) expect(JSON.stringify(batch).length).toBeLessThanOrEqual(KEEPALIVE_BODY_LIMIT);
+    expect(batches.flat().map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+  });
+
+  it('caps the event count per batch', () => {
+    expect(splitBatches(Array.from({ length: 7 }, (_, i) => event(i)), 3).map((b) => b.length)).toEqual([3, 3, 1]);
+  });
+
+  it('sends an event larger than the limit on its own instead of dropping it', () => {
+    expect(splitBatches([event(1), event(2, 70_000), event(3)], 500).map((b) => b.length)).toEqual([1, 1, 1]);
+  });
+});
