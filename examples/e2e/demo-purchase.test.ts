@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, startDemoStack, type DemoStack } from './harness/index.ts';
+import { DEMO_SITE_ID, E2E_ADMIN_TOKEN, launchChromium, startDemoStack, type DemoStack } from './harness/index.ts';
 
 const EMAIL = '  Jane.Doe+Shop@Example.COM ';
 /** Meta's documented em normalization: trim, lowercase. */
@@ -53,6 +53,20 @@ it('a purchase on the demo shop reaches the Meta sink once, with the email hashe
   }
   expect(stack.gateway.output().toLowerCase()).not.toContain('jane.doe');
   await page.close();
+});
+
+it('the dedup audit sees that the page gave the purchase id to the Meta pixel too', async () => {
+  const metaShare = async () => {
+    const response = await fetch(`${stack.gateway.url}/v1/admin/sites/${DEMO_SITE_ID}/dedup-audit`, {
+      headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
+    });
+    return ((await response.json()) as { destinations: Record<string, { pixel: string; alsoSentByPixel: number; serverEvents: number }> }).destinations.meta!;
+  };
+  await expect.poll(async () => (await metaShare()).alsoSentByPixel, { timeout: 15_000 }).toBe(1);
+  const share = await metaShare();
+  expect(share.pixel).toBe('meta');
+  // The page view was delivered too but never given to a pixel: the share shows it.
+  expect(share.serverEvents).toBeGreaterThan(share.alsoSentByPixel);
 });
 
 function purchases() {

@@ -8,6 +8,9 @@ import {
   type RunningGateway,
 } from '../../local-stack/index.ts';
 
+/** The admin token of the e2e gateway (a `--var`, as `.dev.vars` would give it locally). */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+
 export interface DemoStack {
   gateway: RunningGateway;
   metaSink: RunningSink;
@@ -29,7 +32,7 @@ export async function startDemoStack(override: SiteOverride = (s) => s): Promise
     gateway = await startGateway({
       port,
       kv: demoKvEntries(port, site),
-      vars: { META_API_BASE_URL: metaSink.url, [DEMO_META_TOKEN_SECRET]: 'demo-meta-token' },
+      vars: { META_API_BASE_URL: metaSink.url, [DEMO_META_TOKEN_SECRET]: 'demo-meta-token', ADMIN_TOKEN: E2E_ADMIN_TOKEN },
     });
   } catch (error) {
     await metaSink.close();
