@@ -132,3 +132,20 @@ describe('POST /v1/batch', () => {
     expect(await env.CONFIG.get(`writekey:${WRITE_KEY}`)).toBe('test-shop');
   });
 });
+
+describe('shared batch context', () => {
+  it('merges the batch context into each event and validates the merged result', async () => {
+    const { context, ...bare } = trackEvent();
+    const own = trackEvent({ context: { userAgent: 'Own UA' } });
+    const body = { ...batchOf([bare, own]), context };
+    const response = await SELF.fetch(post(body));
+    expect(await json(response)).toMatchObject({ accepted: 2, rejected: [] });
+    const { anonymousId, ...anonymous } = trackEvent();
+    const defaulted = await SELF.fetch(post({ ...batchOf([anonymous]), anonymousId }));
+    expect(await json(defaulted)).toMatchObject({ accepted: 1 });
+    expect((await SELF.fetch(post(batchOf([anonymous])))).status).toBe(422);
+    const invalid = await SELF.fetch(post({ ...batchOf([bare]), context: { ip: '1.2.3.4' } }));
+    expect(invalid.status).toBe(422);
+    expect((await json(invalid)).rejected[0].message).toContain('context');
+  });
+});

@@ -10,6 +10,14 @@ import type { EventRejection } from './error-codes.ts';
 export const BatchEnvelope = z.strictObject({
   sentAt: z.iso.datetime({ offset: true }),
   events: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS),
+  /**
+   * Context shared by every event of the batch (page, user agent, session, ...), sent once to keep
+   * batches small: beacons and keepalive fetches share a 64 KB budget per page. Each event's own
+   * `context` keys win; the merged result is validated per event.
+   */
+  context: z.record(z.string(), z.unknown()).optional(),
+  /** The anonymousId of events that carry none (one browser sends one id), for the same reason. */
+  anonymousId: z.string().min(1).max(128).optional(),
   /** Events the client's bounded queue had to drop since its last batch (reported, not stored). */
   dropped: z.number().int().min(0).max(1_000_000).optional(),
 });

@@ -35,6 +35,7 @@ export class Client {
   #attempt = 0;
   /** Events this page captured that no send has confirmed yet: what a beacon sends on pagehide. */
   readonly #unsent = new Map<string, Event>();
+  readonly #toStore: Event[] = [];
   #overflowSinceReport = 0;
   #identity: Identity = {};
   #gate: ConsentGateLike<Event> | null = null;
@@ -113,6 +114,7 @@ export class Client {
   flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#storePending();
     return this.#run(() => withFlushLock(`sluice-flush-${this.options.writeKey}`, () => this.#sendAll()));
   }
 
@@ -137,8 +139,14 @@ export class Client {
     const withSignals = this.#gate ? { ...event, consent: this.#gate.consentSignals() } : event;
     this.#unsent.set(event.eventId, withSignals);
     this.stats.queued++;
-    this.#run(async () => this.#countOverflow(await this.#store.add([withSignals], this.#maxQueue())));
+    // Events captured in one task are written in one store operation (one IndexedDB transaction).
+    if (this.#toStore.push(withSignals) === 1) queueMicrotask(() => this.#storePending());
     this.#schedule();
+  }
+
+  #storePending(): void {
+    const events = this.#toStore.splice(0);
+    if (events.length) this.#run(async () => this.#countOverflow(await this.#store.add(events, this.#maxQueue())));
   }
 
   #loadConsent(): void {

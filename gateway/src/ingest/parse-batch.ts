@@ -25,12 +25,28 @@ export function parseBatch(text: string): ParsedBatch {
     throw new ApiError(400, ErrorCode.InvalidBatch, describeIssues(envelope.error.issues));
   }
   const parsed: ParsedBatch = { events: [], rejected: [] };
+  const { context: shared, anonymousId } = envelope.data;
   envelope.data.events.forEach((raw, index) => {
-    const result = Event.safeParse(raw);
+    const result = Event.safeParse(withBatchDefaults(raw, shared, anonymousId));
     if (result.success) parsed.events.push({ index, event: result.data });
     else parsed.rejected.push({ index, code: ErrorCode.InvalidEvent, message: describeIssues(result.error.issues) });
   });
   return parsed;
+}
+
+/**
+ * Batch-level defaults under the event's own values: the shared context (event keys win) and the
+ * anonymousId. Non-objects are left as they are for validation to reject.
+ */
+function withBatchDefaults(raw: unknown, shared: Record<string, unknown> | undefined, anonymousId: string | undefined): unknown {
+  if (!isObject(raw)) return raw;
+  let event = raw;
+  if (anonymousId !== undefined && event.anonymousId === undefined) event = { ...event, anonymousId };
+  if (shared) {
+    const own = event.context === undefined ? {} : event.context;
+    if (isObject(own)) event = { ...event, context: { ...shared, ...own } };
+  }
+  return event;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -12,8 +12,10 @@ let session: { id: string; at: number } | undefined;
 
 /** The anonymous visitor id: persisted while storage is allowed, per page otherwise. */
 export function visitorId(): string {
-  anonymousId ??= readLocal<string>(ID_KEY) ?? uuid();
-  writeLocal(ID_KEY, anonymousId);
+  if (!anonymousId) {
+    anonymousId = readLocal<string>(ID_KEY) ?? uuid();
+    writeLocal(ID_KEY, anonymousId);
+  }
   return anonymousId;
 }
 
@@ -23,12 +25,22 @@ export function adoptVisitorId(id: string): void {
   writeLocal(ID_KEY, id);
 }
 
+/** Activity is written back at most this often: a burst of events costs one storage write. */
+export const SESSION_WRITE_INTERVAL_MS = 5000;
+let written = 0;
+
 /** The current session id; a new one after SESSION_TIMEOUT_MS of inactivity. */
 export function sessionId(now = Date.now()): string {
   session ??= readLocal(SESSION_KEY);
-  if (!session || now - session.at > SESSION_TIMEOUT_MS) session = { id: uuid(), at: now };
+  if (!session || now - session.at > SESSION_TIMEOUT_MS) {
+    session = { id: uuid(), at: now };
+    written = 0;
+  }
   session.at = now;
-  writeLocal(SESSION_KEY, session);
+  if (now - written > SESSION_WRITE_INTERVAL_MS) {
+    written = now;
+    writeLocal(SESSION_KEY, session);
+  }
   return session.id;
 }
 
@@ -36,5 +48,6 @@ export function sessionId(now = Date.now()): string {
 export function resetVisitor(): void {
   anonymousId = uuid();
   session = undefined;
+  written = 0;
   writeLocal(ID_KEY, anonymousId);
 }

@@ -7,9 +7,24 @@ export type SendResult =
   | { ok: false; permanent: true; status: number }
   | { ok: false; permanent: false; retryAfterMs: number };
 
-/** The JSON body of one batch. `dropped` reports events the queue had to give up since the last batch. */
+/**
+ * The JSON body of one batch. Context keys equal across all its events (page, user agent, session,
+ * ...) are sent once at batch level: pagehide beacons share a 64 KB budget, so bytes are events.
+ * `dropped` reports events the queue had to give up since the last batch.
+ */
 export function batchBody(events: Event[], dropped = 0): string {
-  return JSON.stringify(dropped ? { sentAt: new Date().toISOString(), events, dropped } : { sentAt: new Date().toISOString(), events });
+  const shared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(events[0]?.context ?? {})) {
+    const json = JSON.stringify(value);
+    if (events.every((e) => JSON.stringify((e.context as Record<string, unknown> | undefined)?.[key]) === json)) shared[key] = value;
+  }
+  const anonymousId = events.every((e) => e.anonymousId === events[0]!.anonymousId) ? events[0]?.anonymousId : undefined;
+  const slim = events.map(({ context, anonymousId: own, ...rest }) => {
+    const left = Object.fromEntries(Object.entries(context ?? {}).filter(([key]) => !(key in shared)));
+    return { ...rest, ...(anonymousId ? {} : { anonymousId: own }), ...(Object.keys(left).length ? { context: left } : {}) };
+  });
+  const extra = { ...(Object.keys(shared).length ? { context: shared } : {}), ...(anonymousId ? { anonymousId } : {}), ...(dropped ? { dropped } : {}) };
+  return JSON.stringify({ sentAt: new Date().toISOString(), events: slim, ...extra });
 }
 
 /**

@@ -1,23 +1,30 @@
 import type { Event } from '@sluice/protocol';
+import { batchBody } from './post-batch.ts';
 
-/** `fetch(..., { keepalive })` and `sendBeacon` bodies are capped at 64 KiB (Fetch spec); keep a margin for the envelope. */
+/** `fetch(..., { keepalive })` and `sendBeacon` bodies are capped at 64 KiB (Fetch spec); keep a margin. */
 export const KEEPALIVE_BODY_LIMIT = 60 * 1024;
 
-/** Splits events into batches whose JSON bodies stay under `limit` bytes and `maxCount` events. */
-export function splitBatches(events: Event[], maxCount: number, limit = KEEPALIVE_BODY_LIMIT): Event[][] {
+const bytes = (text: string) => new TextEncoder().encode(text).length;
+
+/**
+ * Splits events, in order, into the fewest request bodies of at most `limit` bytes and `maxCount`
+ * events. Sizes are measured on the real encoding (shared context factored out), by binary search
+ * over the prefix length, so each body is as full as it can be. An event alone over the limit is
+ * still sent alone: dropping it silently would be worse than a refused request.
+ */
+export function splitBatches(events: Event[], maxCount: number, limit = KEEPALIVE_BODY_LIMIT, encode: (events: Event[]) => string = batchBody): Event[][] {
   const batches: Event[][] = [];
-  let current: Event[] = [];
-  let size = 0;
-  for (const event of events) {
-    const bytes = new TextEncoder().encode(JSON.stringify(event)).length + 1;
-    if (current.length && (size + bytes > limit || current.length >= maxCount)) {
-      batches.push(current);
-      current = [];
-      size = 0;
+  let rest = events;
+  while (rest.length) {
+    let fits = 1;
+    let tooMany = Math.min(maxCount, rest.length) + 1;
+    while (tooMany - fits > 1) {
+      const mid = (fits + tooMany) >> 1;
+      if (bytes(encode(rest.slice(0, mid))) <= limit) fits = mid;
+      else tooMany = mid;
     }
-    current.push(event);
-    size += bytes;
+    batches.push(rest.slice(0, fits));
+    rest = rest.slice(fits);
   }
-  if (current.length) batches.push(current);
   return batches;
 }
