@@ -49,6 +49,8 @@ async function init(page: Page, options: Record<string, unknown> = {}): Promise<
     ([key, extra]) => sluice.init({ endpoint: location.origin, writeKey: key as string, flushIntervalMs: 100, ...(extra as object) }),
     [DEMO_WRITE_KEY, options] as const,
   );
+  // The persistent queue is opened asynchronously (a lazily loaded chunk); tests start once it is there.
+  await page.waitForFunction(async (name) => (await indexedDB.databases()).some((db) => db.name === name), `sluice-${DEMO_WRITE_KEY}`);
 }
 
 function track(page: Page, names: string[]): Promise<string[]> {
