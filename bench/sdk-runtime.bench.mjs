@@ -48,7 +48,7 @@ async function pages() {
 
 /** The collector: serves the page and Sluice's files, counts distinct event markers in every POST body. */
 function collector() {
-  const state = { page: '', markers: new Set() };
+  const state = { page: '', markers: new Set(), posts: 0 };
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -59,6 +59,7 @@ function collector() {
       } catch {
         // not gzip after all
       }
+      if (req.method === 'POST') state.posts++;
       for (const m of body.toString('utf8').match(/bm-\d+/g) ?? []) state.markers.add(m);
       const url = new URL(req.url, 'http://x');
       const send = (type, data) => {
@@ -87,6 +88,7 @@ function collector() {
 async function runOnce(browser, target, name, html) {
   target.state.page = html;
   target.state.markers.clear();
+  target.state.posts = 0;
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -104,7 +106,7 @@ async function runOnce(browser, target, name, html) {
     );
     await page.goto('about:blank');
     await new Promise((r) => setTimeout(r, DRAIN_MS));
-    return { init, track, received: target.state.markers.size };
+    return { init, track, received: target.state.markers.size, posts: target.state.posts };
   } finally {
     await context.close();
   }
@@ -131,7 +133,11 @@ try {
       }
     }
     if (runs.length === RUNS) {
-      rows.push({ name, init: median(runs.map((r) => r.init)), track: median(runs.map((r) => r.track)), received: Math.min(...runs.map((r) => r.received)) });
+      const posts = Math.max(...runs.map((r) => r.posts));
+      const received = Math.min(...runs.map((r) => r.received));
+      // 0 delivered says nothing about a library that never talked to this collector.
+      const why = received > 0 ? '' : posts === 0 ? '  (sent nothing here: needs its vendor CDN/config service)' : '  (bodies not readable here, e.g. compressed)';
+      rows.push({ name, init: median(runs.map((r) => r.init)), track: median(runs.map((r) => r.track)), received, why });
     }
   }
 } finally {
@@ -144,5 +150,5 @@ console.log('Delivery counts events that reached the local collector within 3 s 
 console.log(`${'library'.padEnd(36)}${'init ms'.padStart(10)}${'1000×track ms'.padStart(16)}${'delivered'.padStart(12)}`);
 for (const r of rows) {
   if (r.note) console.log(`${r.name.padEnd(36)}${r.note}`);
-  else console.log(`${r.name.padEnd(36)}${r.init.toFixed(1).padStart(10)}${r.track.toFixed(1).padStart(16)}${`${r.received}/${EVENTS}`.padStart(12)}`);
+  else console.log(`${r.name.padEnd(36)}${r.init.toFixed(1).padStart(10)}${r.track.toFixed(1).padStart(16)}${`${r.received}/${EVENTS}`.padStart(12)}${r.why}`);
 }
