@@ -7,6 +7,7 @@ import { destinationFor } from '../src/destinations/registry.ts';
 import type { DeliveryMessage } from '../src/delivery/delivery-message.ts';
 import { clearSiteConfigCache } from '../src/site-config/load-site-config.ts';
 import { SiteConfig, type DestinationConfig } from '../src/site-config/site-config.ts';
+import type { ReceivedRequest } from '../../examples/sinks/index.ts';
 
 /** Raw personal data used by destination tests; none of these strings may ever reach a sink or a log. */
 export const RAW = {
@@ -142,15 +143,8 @@ export function sinkUrl(name: SinkName): string {
   return inject(`${name}SinkUrl` as 'metaSinkUrl');
 }
 
-export interface SinkRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: string;
-  status?: number;
-  rejectedFor?: string[];
-}
+/** What a sink recorded: the same shape the sinks themselves use. */
+export type SinkRequest = ReceivedRequest;
 
 export async function received(name: SinkName, match?: string): Promise<SinkRequest[]> {
   const response = await fetch(`${sinkUrl(name)}/_sink/received${match ? `?match=${encodeURIComponent(match)}` : ''}`);

@@ -5,16 +5,12 @@ import type { DeliveryMessage } from '../src/delivery/delivery-message.ts';
 import { metaDestination } from '../src/destinations/meta/index.ts';
 import { sha256Hex } from '../src/identity/sha256.ts';
 import { batchOf, post, seedSite, site, trackEvent } from './fixtures.ts';
-import { EventSchema } from './event-schema.ts';
+import { Event as EventSchema } from '@sluice/protocol';
+import type { SinkRequest } from './destinations.ts';
 import type { MetaDestinationConfig } from '../src/site-config/site-config.ts';
 
 const sinkUrl = () => inject('metaSinkUrl');
 
-interface SinkRequest {
-  path: string;
-  body: string;
-  rejectedFor?: string[];
-}
 
 async function sink<T = SinkRequest[]>(path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${sinkUrl()}/_sink/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });

@@ -1,1 +1,0 @@
-export { Event as EventSchema } from '@sluice/protocol';
