@@ -149,3 +149,17 @@ describe('shared batch context', () => {
     expect((await json(invalid)).rejected[0].message).toContain('context');
   });
 });
+
+describe('client queue drops', () => {
+  it('records what SDK queues report dropped and shows it in the site status', async () => {
+    const response = await SELF.fetch(post({ ...batchOf([trackEvent()]), dropped: 7 }));
+    expect(response.status).toBe(200);
+    const status = async () => {
+      const answer = await SELF.fetch('https://gw.example/v1/admin/sites/test-shop/destinations/status', {
+        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+      });
+      return ((await answer.json()) as { clientQueueDrops: number }).clientQueueDrops;
+    };
+    await expect.poll(status).toBeGreaterThanOrEqual(7);
+  });
+});

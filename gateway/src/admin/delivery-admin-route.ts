@@ -7,6 +7,7 @@ import { loadSite } from '../site-config/load-site-config.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { DEDUP_REPORT_DEFAULT_DAYS, dedupReport } from '../dedup-audit/dedup-report.ts';
 import { requireAdminToken } from './admin-token.ts';
+import { clientDropsSince } from '../ingest/client-drops.ts';
 import { DEAD_LETTER_PAGE_DEFAULT, DEAD_LETTER_PAGE_MAX, listDeadLetters } from './dead-letter-rows.ts';
 import { destinationStatus } from './destination-status.ts';
 import { replayDeadLetters } from './replay-dead-letters.ts';
@@ -66,7 +67,8 @@ export const deliveryAdminRoute = new Hono<{ Bindings: Env }>()
   })
   .get('/destinations/status', async (c) => {
     const site = await siteOf(c.env, c.req.param('site'));
-    return c.json({ destinations: await destinationStatus(c.env, site) });
+    // Drops inside browsers never reach a destination, so they are reported per site, all time.
+    return c.json({ destinations: await destinationStatus(c.env, site), clientQueueDrops: await clientDropsSince(c.env.DB, site.id, 0) });
   })
   .get('/dedup-audit', async (c) => {
     const site = await siteOf(c.env, c.req.param('site'));

@@ -10,6 +10,7 @@ import { readBody } from './read-body.ts';
 import { requestFacts } from './request-facts.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
 import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
+import { recordClientDrops } from './client-drops.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
@@ -23,7 +24,8 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
     if (!ACCEPTED_TYPES.includes(type)) {
       throw new ApiError(415, ErrorCode.UnsupportedMediaType, 'send application/json or text/plain');
     }
-    const { events, rejected } = parseBatch(await readBody(c.req.raw));
+    const { events, rejected, clientDropped } = parseBatch(await readBody(c.req.raw));
+    if (clientDropped > 0) c.executionCtx.waitUntil(recordClientDrops(c.env.DB, site.id, clientDropped));
     const visitor = applyVisitorCookie(c.req.raw, events.map((e) => e.event));
     if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
     const planner = await consentPlanner(c.env, site, c.req.raw).catch(unavailable);

@@ -4,6 +4,8 @@ import { ApiError } from '../http/api-error.ts';
 export interface ParsedBatch {
   events: { index: number; event: Event }[];
   rejected: EventRejection[];
+  /** Events the client's bounded queue dropped since its last batch. */
+  clientDropped: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export function parseBatch(text: string): ParsedBatch {
   if (!envelope.success) {
     throw new ApiError(400, ErrorCode.InvalidBatch, describeIssues(envelope.error.issues));
   }
-  const parsed: ParsedBatch = { events: [], rejected: [] };
+  const parsed: ParsedBatch = { events: [], rejected: [], clientDropped: envelope.data.dropped ?? 0 };
   const { context: shared, anonymousId } = envelope.data;
   envelope.data.events.forEach((raw, index) => {
     const result = Event.safeParse(withBatchDefaults(raw, shared, anonymousId));
