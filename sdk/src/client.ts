@@ -48,7 +48,8 @@ export class Client {
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`sluice-${options.writeKey}`) : undefined;
     if (this.#channel) this.#channel.onmessage = (message) => (message.data as string[]).forEach((id) => this.#unsent.delete(id));
     addEventListener('pagehide', () => this.#beacon());
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#beacon());
+    // Hidden may be the last event a mobile page gets: send now with keepalive (confirmed, then dequeued).
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void this.flush().catch(reportError));
     addEventListener('online', () => {
       this.#retryAt = 0;
       void this.flush();
@@ -219,7 +220,7 @@ export class Client {
     await fetch(this.#url('pixel-ids'), { method: 'POST', keepalive: true, credentials: 'include', body: JSON.stringify({ sentAt: new Date().toISOString(), ids }) }).catch(reportError);
   }
 
-  /** The page is going away (or hidden, maybe for good): hand this page's unsent events to the browser. */
+  /** The page is going away: hand this page's unsent events to the browser to deliver after unload. */
   #beacon(): void {
     try {
       const events = [...this.#unsent.values()];
