@@ -215,4 +215,33 @@ describe('the SDK never loses an event (Chromium → wrangler dev → Meta sink)
     expect(sent.length).toBeGreaterThan(0);
     await context.close();
   });
+
+  it('autotrack: page views on load and on SPA navigations, each with the previous URL as referrer', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const views: { url: string; referrer: string }[] = [];
+    page.on('request', (request) => {
+      if (!request.url().includes('/v1/batch')) return;
+      const body = JSON.parse(request.postData() ?? '{}') as { context?: { page?: { url: string; referrer: string } }; events?: { type: string; context?: { page?: { url: string; referrer: string } } }[] };
+      for (const event of body.events ?? []) {
+        const where = event.context?.page ?? body.context?.page;
+        if (event.type === 'page' && where) views.push({ url: new URL(where.url).pathname, referrer: where.referrer && new URL(where.referrer).pathname });
+      }
+    });
+    await page.goto(`${stack.gateway.url}/demo/playground.html`);
+    const landing = new URL(page.url()).pathname; // the assets binding may drop the .html
+    await init(page, { autotrack: true, flushIntervalMs: 50 });
+    await page.evaluate(() => history.pushState({}, '', '/demo/a'));
+    await page.evaluate(() => history.pushState({}, '', '/demo/b'));
+    await page.evaluate(() => history.replaceState({}, '', '/demo/b')); // same URL: not a new page
+    await page.evaluate(() => history.back());
+    await expect.poll(() => views.length, { timeout: 10_000 }).toBe(4);
+    expect(views).toEqual([
+      { url: landing, referrer: '' },
+      { url: '/demo/a', referrer: landing },
+      { url: '/demo/b', referrer: '/demo/a' },
+      { url: '/demo/a', referrer: '/demo/b' },
+    ]);
+    await context.close();
+  });
 });
