@@ -106,3 +106,33 @@ it('the real SDK: withdrawing consent purges queued events from IndexedDB before
   await new Promise((r) => setTimeout(r, 1500));
   expect(forwarded()).not.toContain(queued);
 });
+
+it('the real SDK with a site’s own CMP categories (OneTrust-style groups mapped by the policy)', async () => {
+  const own = await startConsentStack('DE', (policy) => {
+    policy.jurisdictions[0].signals = { cmp: { measurement: ['C0002'], advertising: ['C0004'] } };
+  });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${own.gateway.url}/demo/playground.html`);
+    await page.evaluate((key) => sluice.init({ endpoint: location.origin, writeKey: key, consent: true, flushIntervalMs: 100 }), DEMO_WRITE_KEY);
+    const held = await page.evaluate(() => sluice.track('Before the banner')!);
+    await page.evaluate(() => sluice.setConsent({ categories: { C0001: true, C0002: true, C0004: true } }));
+    const sentToMeta = () =>
+      own.metaSink.received.filter((r) => !r.rejectedFor).flatMap((r) => (JSON.parse(r.body) as { data: { event_id: string }[] }).data.map((e) => e.event_id));
+    await expect.poll(() => sentToMeta().includes(held), { timeout: 20_000 }).toBe(true);
+    await page.evaluate(() => sluice.setConsent({ categories: { C0001: true, C0002: false, C0004: false } }));
+    const denied = await page.evaluate(() => sluice.track('After opting out')!);
+    const sentinel = await page.evaluate(async () => {
+      sluice.setConsent({ categories: { C0001: true, C0002: true, C0004: true } });
+      const id = sluice.track('Opted in again')!;
+      await sluice.flush();
+      return id;
+    });
+    await expect.poll(() => sentToMeta().includes(sentinel), { timeout: 20_000 }).toBe(true);
+    expect(sentToMeta()).not.toContain(denied);
+    expect(await page.evaluate(() => sluice.stats()!.droppedConsent)).toBe(1);
+  } finally {
+    await page.close();
+    await own.stop();
+  }
+});

@@ -25,6 +25,14 @@ export const ConsentSignals = z.strictObject({
   gppString: z.string().max(16 * 1024).optional(),
   gppSid: z.array(z.number().int().min(0).max(1000)).max(32).optional(),
   consentMode: ConsentModeState.optional(),
+  /**
+   * Categories as the site's CMP names them, with the visitor's choice: OneTrust groups (`C0002`),
+   * Cookiebot (`statistics`), Usercentrics or a home-made banner. The policy maps them to purposes.
+   */
+  cmpCategories: z
+    .record(z.string().regex(/^[\w.:-]{1,64}$/), z.boolean())
+    .refine((categories) => Object.keys(categories).length <= 64, 'at most 64 CMP categories')
+    .optional(),
   /** `navigator.globalPrivacyControl` as the browser reported it. The gateway also reads `Sec-GPC`. */
   gpc: z.boolean().optional(),
 });

@@ -40,6 +40,8 @@ export class Client {
   #identity: Identity = {};
   #gate: ConsentGateLike<Event> | null = null;
   #preConsent: Event[] | null = null;
+  /** CMP categories the page reported before the consent gate had loaded. */
+  #categories: Record<string, boolean> | undefined;
   #pixelIds: { eventId: string; vendors: string[] }[] = [];
   readonly #channel: BroadcastChannel | undefined;
   readonly stats: SluiceStats = { queued: 0, sent: 0, droppedOverflow: 0, droppedConsent: 0 };
@@ -90,6 +92,10 @@ export class Client {
 
   /** What the page or its CMP allows. Storage off: the queue moves to memory and stored ids and events are deleted. */
   setConsent(state: ConsentState): void {
+    if (state.categories) {
+      this.#categories = state.categories;
+      if (this.#gate) this.#updateGate(this.#gate, state.categories);
+    }
     if (state.storage === undefined) return;
     const allowed = state.storage && this.options.persist !== false;
     setStorageAllowed(state.storage);
@@ -153,14 +159,12 @@ export class Client {
   #loadConsent(): void {
     loadConsentGate(this.options.endpoint, this.options.writeKey, {
       onDecision: (event, decision) => (decision === 'send' ? this.#enqueue(event) : this.stats.droppedConsent++),
-      onChange: (gate) => {
-        const granted = gate.status() !== 'pending' && Object.values(gate.purposes()).includes('granted');
-        if (granted !== storageAllowed()) this.setConsent({ storage: granted });
-      },
+      onChange: (gate) => this.#consentChanged(gate),
     }).then(
       (gate) => {
         this.#gate = gate;
         gate?.onWithdraw(() => this.#purgeWithdrawn());
+        if (gate && this.#categories) this.#updateGate(gate, this.#categories);
         if (!gate) this.setConsent({ storage: this.options.persist !== false });
         const waiting = this.#preConsent ?? [];
         this.#preConsent = null;
@@ -171,6 +175,17 @@ export class Client {
         setTimeout(() => this.#loadConsent(), CONSENT_RETRY_MS);
       },
     );
+  }
+
+  #updateGate(gate: ConsentGateLike<Event>, categories: Record<string, boolean>): void {
+    gate.update({ cmpCategories: categories });
+    this.#consentChanged(gate);
+  }
+
+  /** Storage follows consent: allowed once any purpose is granted, withdrawn with the last one. */
+  #consentChanged(gate: ConsentGateLike<Event>): void {
+    const granted = gate.status() !== 'pending' && Object.values(gate.purposes()).includes('granted');
+    if (granted !== storageAllowed()) this.setConsent({ storage: granted });
   }
 
   /** Consent withdrawn: queued events that may no longer go anywhere are deleted before they leave. */

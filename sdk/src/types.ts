@@ -38,6 +38,11 @@ export interface CallOptions {
 export interface ConsentState {
   /** May the SDK keep ids and queued events on the device (cookies, localStorage, IndexedDB)? */
   storage?: boolean;
+  /**
+   * The visitor's choices per category, as the site's own CMP names them (OneTrust `C0002`,
+   * Cookiebot `statistics`, ...). The consent policy maps categories to purposes (`signals.cmp`).
+   */
+  categories?: Record<string, boolean>;
 }
 
 /** Counters for the page: what was queued, sent and dropped. */

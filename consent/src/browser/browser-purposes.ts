@@ -48,6 +48,11 @@ function votesFor(purpose: PolicyView['purposes'][string], signals: BrowserSigna
     }
   }
   if (purpose.gpcOptsOut && signals.gpc === true) votes.push(false);
+  const chosen = signals.cmpCategories;
+  if (purpose.cmp?.length && chosen) {
+    if (purpose.cmp.some((c) => chosen[c] === false)) votes.push(false);
+    else if (purpose.cmp.every((c) => chosen[c] === true)) votes.push(true);
+  }
   return votes;
 }
 

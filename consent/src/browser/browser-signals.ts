@@ -9,6 +9,8 @@ export interface BrowserSignals {
   gpp?: { gppString: string; applicableSections: number[]; sections: Record<string, Record<string, unknown>> };
   consentMode?: ConsentModeState;
   gpc?: boolean;
+  /** The CMP's own categories, as the page reports them (`sluice.setConsent({ categories })`). */
+  cmpCategories?: Record<string, boolean>;
 }
 
 /** A reader reports each final state; it returns a function that stops listening. */

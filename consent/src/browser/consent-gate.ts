@@ -72,7 +72,7 @@ export function createConsentGate<E>(options: ConsentGateOptions<E>): ConsentGat
     },
     update(update) {
       signals = { ...signals, ...update };
-      const known = Boolean(signals.tcf || signals.gpp || signals.consentMode || signals.gpc === true);
+      const known = Boolean(signals.tcf || signals.gpp || signals.consentMode || signals.cmpCategories || signals.gpc === true);
       if (!known && status === 'pending') return;
       const before = states;
       states = browserPurposes(view, signals, known || status === 'defaulted');
@@ -97,6 +97,7 @@ export function createConsentGate<E>(options: ConsentGateOptions<E>): ConsentGat
         if (signals.gpp.applicableSections.length > 0) out.gppSid = signals.gpp.applicableSections;
       }
       if (signals.consentMode) out.consentMode = signals.consentMode;
+      if (signals.cmpCategories) out.cmpCategories = signals.cmpCategories;
       if (signals.gpc !== undefined) out.gpc = signals.gpc;
       return out;
     },

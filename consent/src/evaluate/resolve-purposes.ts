@@ -47,6 +47,13 @@ function votesFor(id: string, purpose: Purpose, jurisdiction: Jurisdiction, sign
     if (denied) votes.push({ granted: false, by: `gcm ${denied[0]}=denied` });
     else if (states.every(([, s]) => s === 'granted')) votes.push({ granted: true, by: `gcm ${gcmTypes.join('+')}=granted` });
   }
+  const categories = jurisdiction.signals.cmp?.[id];
+  const chosen = signals.cmpCategories;
+  if (categories && chosen) {
+    const denied = categories.find((c) => chosen[c] === false);
+    if (denied) votes.push({ granted: false, by: `cmp category ${denied} denied` });
+    else if (categories.every((c) => chosen[c] === true)) votes.push({ granted: true, by: `cmp categories ${categories.join('+')} granted` });
+  }
   for (const [field, purposes] of Object.entries(jurisdiction.signals.gpp ?? {})) {
     if (!purposes.includes(id)) continue;
     if (signals.gpp && !signals.gpp.ok) {

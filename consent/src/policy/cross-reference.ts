@@ -27,6 +27,7 @@ export function crossReference(policy: Policy): PolicyIssue[] {
     if (isDefault && i !== policy.jurisdictions.length - 1) issues.push({ path: `${at}.match`, message: 'the default jurisdiction must come last (first match wins)' });
     if (j.model === 'opt-in' && j.noSignal.then === 'allow') issues.push({ path: `${at}.noSignal.then`, message: 'an opt-in jurisdiction cannot default to allow' });
     for (const [p, _] of Object.entries(j.signals.gcm ?? {})) purpose(`${at}.signals.gcm.${p}`, p);
+    for (const p of Object.keys(j.signals.cmp ?? {})) purpose(`${at}.signals.cmp.${p}`, p);
     for (const [field, ids] of Object.entries(j.signals.gpp ?? {})) ids.forEach((p, k) => purpose(`${at}.signals.gpp.${field}[${k}]`, p));
     j.signals.gpc?.optsOut.forEach((p, k) => purpose(`${at}.signals.gpc.optsOut[${k}]`, p));
   });

@@ -53,6 +53,8 @@ export const Jurisdiction = z.strictObject({
       gcm: z.record(PurposeId, z.array(GcmType).min(1)).optional(),
       gpp: z.record(GppFieldName, z.array(PurposeId).min(1)).optional(),
       gpc: z.strictObject({ optsOut: z.array(PurposeId).min(1) }).optional(),
+      /** Purpose → the CMP's own categories that must all be granted (`{ "analytics": ["C0002"] }`). */
+      cmp: z.record(PurposeId, z.array(z.string().regex(/^[\w.:-]{1,64}$/, 'a CMP category id, e.g. C0002')).min(1)).optional(),
     })
     .default({}),
   /** With no signal at all: hold events up to `waitMs` in the browser, then apply `then`. */

@@ -12,11 +12,11 @@ export interface PolicyView {
   model: 'opt-in' | 'opt-out' | 'notice';
   noSignal: { waitMs: number; then: 'allow' | 'deny' };
   /** Which CMP APIs the SDK should read here. */
-  read: { tcf: boolean; gpp: boolean; gcm: boolean; gpc: boolean };
+  read: { tcf: boolean; gpp: boolean; gcm: boolean; gpc: boolean; cmp: boolean };
   /** Purposes each destination needs; `limited`: it still gets a limited-data-use copy when they are denied here. */
   destinations: Record<string, { all: string[]; any: string[]; limited: boolean }>;
   /** Purpose → TCF purposes / GCM types / GPP fields / GPC opt-out, so the SDK can tell a grant from a withdrawal. */
-  purposes: Record<string, { essential: boolean; tcf: number[]; gcm: string[]; gpp: string[]; gpcOptsOut: boolean }>;
+  purposes: Record<string, { essential: boolean; tcf: number[]; gcm: string[]; gpp: string[]; gpcOptsOut: boolean; cmp: string[] }>;
   /** Held-event buffer lifetime in ms (retention.heldUntilConsent). */
   heldMaxMs: number;
 }
@@ -38,6 +38,7 @@ export function policyView(policy: Policy, policyVersion: string, location: Loca
       gcm: j.signals.gcm?.[id] ?? [],
       gpp: Object.entries(j.signals.gpp ?? {}).filter(([, ids]) => ids.includes(id)).map(([field]) => field),
       gpcOptsOut: j.signals.gpc?.optsOut.includes(id) ?? false,
+      cmp: j.signals.cmp?.[id] ?? [],
     };
   }
   const destinations: PolicyView['destinations'] = {};
@@ -50,7 +51,7 @@ export function policyView(policy: Policy, policyVersion: string, location: Loca
     jurisdiction: j.id,
     model: j.model,
     noSignal: { waitMs: j.noSignal.waitMs, then: j.noSignal.then },
-    read: { tcf: j.signals.tcf === true, gpp: Boolean(j.signals.gpp), gcm: Boolean(j.signals.gcm), gpc: Boolean(j.signals.gpc) },
+    read: { tcf: j.signals.tcf === true, gpp: Boolean(j.signals.gpp), gcm: Boolean(j.signals.gcm), gpc: Boolean(j.signals.gpc), cmp: Boolean(j.signals.cmp) },
     destinations,
     purposes,
     heldMaxMs: durationMs(policy.retention.heldUntilConsent) ?? DEFAULT_HELD_MAX_MS,

@@ -23,6 +23,8 @@ export interface DecodedSignals {
   /** GPP sections in force: the CMP's `applicableSections` when sent, else every section in the string. */
   gppApplicable: GppSection[];
   consentMode: ConsentModeState | undefined;
+  /** The CMP's own categories and the visitor's choice, as sent. */
+  cmpCategories: Record<string, boolean> | undefined;
   gpc: { on: boolean; sources: Array<'header' | 'dom' | 'gpp'> };
 }
 
@@ -40,8 +42,10 @@ export function decodeSignals(raw: ConsentSignals | undefined, secGpc: boolean):
   if (raw?.gpc === true) sources.push('dom');
   if (gppApplicable.some(gppSaysGpc)) sources.push('gpp');
   const consentMode = raw?.consentMode && Object.keys(raw.consentMode).length > 0 ? raw.consentMode : undefined;
+  const cmpCategories = raw?.cmpCategories && Object.keys(raw.cmpCategories).length > 0 ? raw.cmpCategories : undefined;
   return {
-    present: Boolean(tcf || gpp || consentMode || sources.length > 0),
+    present: Boolean(tcf || gpp || consentMode || cmpCategories || sources.length > 0),
+    cmpCategories,
     tcf,
     gpp,
     gppApplicable,
