@@ -125,6 +125,16 @@ describe('ingest under a consent policy — rest of world and sites without a po
     expect(row!.expires_at - row!.created_at).toBe(400 * 24 * 3600 * 1000); // retention.auditLog: P400D
   });
 
+  it('stamps each queued delivery with the policy’s delivery-queue retention', async () => {
+    const before = Date.now();
+    const { sent } = await ingest([trackEvent()], { cf: BR });
+    expect(sent.length).toBeGreaterThan(0);
+    for (const message of sent) {
+      expect(message.expiresAt! - before).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000); // retention.deliveryQueue: P7D
+      expect(message.expiresAt! - Date.now()).toBeLessThanOrEqual(7 * 24 * 3600 * 1000);
+    }
+  });
+
   it('never answers 500 to garbage consent signals under a policy', async () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~';
     const bytes = new Uint8Array(64 * 40);

@@ -43,6 +43,19 @@ describe('delivery queue consumer', () => {
     expect(JSON.parse(row!.payload).user_data.em).toHaveLength(1);
   });
 
+  it('drops items past the policy’s delivery-queue retention without sending or keeping them', async () => {
+    const site = siteWithAll('expiry-site');
+    await seed(site);
+    const [kept, expired] = await metaMessages(site, [purchase(), purchase()]);
+    const result = await runQueue('sluice-delivery-meta', queued([kept!, { ...expired!, expiresAt: Date.now() - 1000 }]));
+    expect(result.explicitAcks).toHaveLength(2);
+    expect(await sentEventIds(site)).toEqual([kept!.eventId]);
+    const letter = await env.DB.prepare('SELECT 1 FROM dead_letters WHERE site_id = ? AND event_id = ?').bind(site.id, expired!.eventId).first();
+    expect(letter).toBeNull();
+    const status = (await (await admin(`${site.id}/destinations/status`)).json()) as { destinations: Record<string, { expired: number }> };
+    expect(status.destinations.meta!.expired).toBe(1);
+  });
+
   it('isolates one event the vendor refuses so the rest of its batch is delivered', async () => {
     const site = siteWithAll('bisect-site');
     await seed(site);

@@ -17,7 +17,7 @@ export interface DestinationStatus {
   lastErrors: Array<{ at: string; outcome: string; eventId: string; reason: string }>;
 }
 
-const COUNTED = { delivered: 'delivered', retried: 'retried', deadLettered: 'dead_lettered', droppedByConsent: 'dropped_consent', duplicates: 'duplicate', replayed: 'replayed' } as const;
+const COUNTED = { delivered: 'delivered', retried: 'retried', deadLettered: 'dead_lettered', droppedByConsent: 'dropped_consent', duplicates: 'duplicate', replayed: 'replayed', expired: 'expired' } as const;
 
 /** Per-destination status of a site: counts by outcome, open dead letters, last errors with vendor reasons. */
 export async function destinationStatus(env: Env, site: SiteConfig): Promise<Record<string, DestinationStatus>> {

@@ -33,7 +33,7 @@ async function deliverGroup(messages: Msg[], env: Env, now: number): Promise<voi
     return;
   }
   const destination = destinationFor(config);
-  const fresh = await setAsideDuplicates(messages, env);
+  const fresh = await setAsideDuplicates(await dropExpired(messages, env, now), env);
   const stale: Array<{ message: Msg; reason: string }> = [];
   const sendable: Msg[] = [];
   for (const message of fresh) {
@@ -46,6 +46,18 @@ async function deliverGroup(messages: Msg[], env: Env, now: number): Promise<voi
   for (const sameKey of byKey.values()) {
     for (const part of chunk(sameKey, destination.maxBatchSize)) await sendIsolating(part, destination, config, env);
   }
+}
+
+/**
+ * Acks items older than the policy lets a delivery wait (`retention.deliveryQueue`): they are
+ * logged as expired and kept nowhere, not dead-lettered (that would retain them longer).
+ */
+async function dropExpired(messages: Msg[], env: Env, now: number): Promise<Msg[]> {
+  const expired = messages.filter((m) => m.body.expiresAt !== undefined && m.body.expiresAt < now);
+  if (!expired.length) return messages;
+  await recordOutcomes(env, expired.map((m) => ({ message: m.body, outcome: 'expired' })));
+  expired.forEach((m) => m.ack());
+  return messages.filter((m) => !expired.includes(m));
 }
 
 /** Acks messages whose event id the destination already accepted (or that repeat inside this batch). */

@@ -8,4 +8,6 @@ export interface DeliveryMessage {
   destinationKey: string;
   eventId: string;
   item: unknown;
+  /** Epoch ms after which the item must not be delivered (policy `retention.deliveryQueue`). */
+  expiresAt?: number;
 }

@@ -1,5 +1,5 @@
 import type { Event } from '@sluice/protocol';
-import { applyFieldTransforms } from '@sluice/consent';
+import { applyFieldTransforms, durationMs } from '@sluice/consent';
 import { FULL_CONSENT, type RequestFacts } from '../destinations/destination.ts';
 import { destinationFor } from '../destinations/registry.ts';
 import type { Env } from '../env.ts';
@@ -30,6 +30,8 @@ export async function enqueueDeliveries(
   const messages: Array<{ type: DestinationConfig['type']; body: ConsentedDeliveryMessage }> = [];
   const audit: AuditRow[] = [];
   const dropped = new Map<string, string[]>();
+  const ttl = planner ? durationMs(planner.live.policy.retention.deliveryQueue) : undefined;
+  const expiry = ttl === undefined ? {} : { expiresAt: facts.receivedAt + ttl };
   for (const [destinationKey, config] of Object.entries(site.destinations)) {
     const destination = destinationFor(config);
     for (const event of events) {
@@ -48,7 +50,7 @@ export async function enqueueDeliveries(
       const minimized = await applyFieldTransforms(event, facts.ip, verdict.transforms);
       const consent = { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization };
       const item = await destination.toItem(minimized.event, { ...facts, ip: minimized.ip }, config, consent);
-      if (item !== null) messages.push({ type: config.type, body: { ...base, item, receipt: verdict.receipt } });
+      if (item !== null) messages.push({ type: config.type, body: { ...base, item, receipt: verdict.receipt, ...expiry } });
     }
   }
   if (planner && audit.length > 0) await writeAudit(env.DB, audit, planner.live.policy.retention.auditLog, facts.receivedAt);
