@@ -120,6 +120,18 @@ describe('the SDK never loses an event (Chromium → wrangler dev → Meta sink)
     await context.close();
   });
 
+  it('leaving with more than one unload budget of events: the rest arrive with the next page view', async () => {
+    const context = await browser.newContext();
+    const page = await playground(context, { flushIntervalMs: 600_000, batchSize: 100_000 });
+    const ids = await page.evaluate(() => Array.from({ length: 1000 }, (_, i) => sluice.track('Burst', { i, note: 'x'.repeat(100) })!));
+    await page.goto(`${stack.gateway.url}/demo/playground.html`); // leave at once, then come back
+    await expect.poll(() => ids.filter((id) => forwarded().includes(id)).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(ids.filter((id) => forwarded().includes(id)).length).toBeLessThan(1000); // one unload budget is not enough
+    await init(page);
+    await expect.poll(() => ids.filter((id) => forwarded().includes(id)).length, { timeout: 30_000 }).toBe(1000);
+    await context.close();
+  });
+
   it('two tabs: every event is sent once, and forwarded once', async () => {
     const context = await browser.newContext();
     const sent = recordBatches(context);

@@ -7,7 +7,7 @@ import { beaconBatch, batchBody, postBatch } from './transport/post-batch.ts';
 import { retryDelayMs } from './transport/backoff.ts';
 import { splitBatches } from './transport/split-batches.ts';
 import { withFlushLock } from './transport/flush-lock.ts';
-import { removeLocal, setStorageAllowed, storageAllowed } from './identity/device-storage.ts';
+import { readLocal, removeLocal, setStorageAllowed, storageAllowed, writeLocal } from './identity/device-storage.ts';
 import { adoptVisitorId, resetVisitor } from './identity/visitor.ts';
 import { loadConsentGate } from './consent/load-consent-gate.ts';
 import type { ConsentGateLike } from './consent/consent-gate-like.ts';
@@ -21,6 +21,8 @@ export const DEFAULT_MAX_QUEUE = 1000;
 export const MAX_EVENTS_PER_REQUEST = 500;
 /** Events captured before the consent policy is loaded wait in memory, up to this many. */
 export const MAX_PRE_CONSENT_EVENTS = 200;
+/** localStorage key for events a leaving page could not hand to the browser (read back on the next load). */
+const SPILL_KEY = 'sl_spill';
 /** Retry loading the consent policy this often while it is unreachable. */
 export const CONSENT_RETRY_MS = 5000;
 
@@ -105,6 +107,10 @@ export class Client {
         await next.add(await this.#store.drain(), this.#maxQueue());
         this.#store = next;
         this.#persistent = true;
+        // What the last page could neither send nor store (see #beacon); event ids make this idempotent.
+        const spilled = readLocal<Event[]>(SPILL_KEY);
+        removeLocal([SPILL_KEY]);
+        if (spilled?.length) this.#countOverflow(await next.add(spilled, this.#maxQueue()));
         this.#schedule(0);
       } else if (!allowed && this.#persistent) {
         const next = memoryStore();
@@ -113,7 +119,7 @@ export class Client {
         this.#persistent = false;
         await (await this.#idb()).deleteIdbStore(this.options.writeKey);
       }
-      if (!state.storage) removeLocal(['sl_aid', 'sl_ses', 'sl_attr']);
+      if (!state.storage) removeLocal(['sl_aid', 'sl_ses', 'sl_attr', SPILL_KEY]);
     });
   }
 
@@ -239,12 +245,15 @@ export class Client {
   #beacon(): void {
     try {
       const events = [...this.#unsent.values()];
-      for (const batch of splitBatches(events, MAX_EVENTS_PER_REQUEST)) {
-        if (!beaconBatch(this.#batchUrl(), batchBody(batch))) return;
+      const batches = splitBatches(events, MAX_EVENTS_PER_REQUEST);
+      while (batches.length && beaconBatch(this.#batchUrl(), batchBody(batches[0]!))) {
         // Kept in the store: a queued beacon may still fail, and the next page resends what is
         // left (the gateway drops repeated event ids). Only this page stops resending them.
-        this.#forget(batch.map((e) => e.eventId));
+        this.#forget(batches.shift()!.map((e) => e.eventId));
       }
+      // Over the browser's 64 KB unload budget, and maybe not yet committed to IndexedDB (its
+      // writes are asynchronous and die with the page): keep them synchronously for the next page.
+      if (batches.length) writeLocal(SPILL_KEY, batches.flat());
       if (this.#pixelIds.length) beaconBatch(this.#url('pixel-ids'), JSON.stringify({ sentAt: new Date().toISOString(), ids: this.#pixelIds.splice(0) }));
     } catch (error) {
       reportError(error);
