@@ -20,6 +20,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 
 /** A lower bound: push to an array, one sendBeacon on pagehide. */
 const BARE = `window.benchLib = { q: [], init() { addEventListener('pagehide', () => navigator.sendBeacon('/bare', JSON.stringify(this.q))); }, track(marker) { this.q.push({ event: 'Signed Up', marker, t: Date.now() }); } };`;
+/** The naive approach: one sendBeacon per track call (the browser caps queued beacon bytes, so some may be refused). */
+const BEACONS = `window.benchLib = { init() {}, track(marker) { navigator.sendBeacon('/bare', JSON.stringify({ event: 'Signed Up', marker, t: Date.now() })); } };`;
 const SLUICE = `window.benchLib = { init: (url) => sluice.init({ endpoint: url, writeKey: 'wk_bench_0001' }), track: (marker) => sluice.track('Signed Up', { marker }) };`;
 
 async function iife(source) {
@@ -34,7 +36,7 @@ async function iife(source) {
 /** Pages to test: name → the <script> tags of its page. */
 async function pages() {
   execSync('npm run -s build -w sdk', { cwd: root, stdio: 'ignore' });
-  const out = { 'bare baseline (array + 1 beacon)': `<script>${BARE}</script>`, sluice: `<script src="/sdk.js"></script><script>${SLUICE}</script>` };
+  const out = { 'bare baseline (array + 1 beacon)': `<script>${BARE}</script>`, 'bare baseline (1000 × sendBeacon)': `<script>${BEACONS}</script>`, sluice: `<script src="/sdk.js"></script><script>${SLUICE}</script>` };
   for (const [name, { runtime }] of Object.entries(libraries)) {
     if (!runtime) continue;
     try {
