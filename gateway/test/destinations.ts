@@ -30,7 +30,14 @@ export const RAW_FORMS = [
   '650) 555', '6505550142', 'Customer-Z-42', 'customer-z-42', '19900704', '1990-07-04',
 ];
 
-export const FACTS: RequestFacts = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (sink test)', receivedAt: Date.now() };
+/** Request facts as ingest would see them; `receivedAt` is read when used, so events made later are never "from the future". */
+export const FACTS: RequestFacts = {
+  ip: '203.0.113.7',
+  userAgent: 'Mozilla/5.0 (sink test)',
+  get receivedAt() {
+    return Date.now();
+  },
+};
 
 /** Destination ids unique to one test, so that parallel test files never see each other's requests at the sinks. */
 export function scopedIds() {
