@@ -13,4 +13,4 @@ export { EventContext, ClickIds, Utm } from './context.ts';
 export { ConsentSignals, ConsentModeState } from './consent-signals.ts';
 export { Event, TrackEvent, PageEvent, IdentifyEvent, type EventType } from './event.ts';
 export { BatchEnvelope, type Batch, type BatchResult } from './batch.ts';
-export { retryDelay, type BackoffPolicy } from './retry-delay.ts';
+export { retryDelay, retryAfterMs, type BackoffPolicy } from './retry-delay.ts';

@@ -19,3 +19,15 @@ export function retryDelay(attempt: number, policy: BackoffPolicy, retryAfterMs 
 function cryptoUnit(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 }
+
+/**
+ * A Retry-After header (delta-seconds or an HTTP date, RFC 9110 §10.2.3) as milliseconds from
+ * `now`, or undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

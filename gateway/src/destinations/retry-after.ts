@@ -1,8 +1,7 @@
-/** Reads a Retry-After header (delta-seconds or HTTP date) as whole seconds, if present. */
+import { retryAfterMs } from '@sluice/protocol';
+
+/** Reads a Retry-After header as whole seconds (Queues' unit), if present. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+  const ms = retryAfterMs(header, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }

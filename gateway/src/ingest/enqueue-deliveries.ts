@@ -44,7 +44,9 @@ export async function enqueueDeliveries(
       const verdict = planner.verdict(event, destinationKey);
       audit.push({ siteId: site.id, eventId: event.eventId, receipt: verdict.receipt });
       if (verdict.decision === 'deny') {
-        dropped.set(destinationKey, [...(dropped.get(destinationKey) ?? []), event.eventId]);
+        const ids = dropped.get(destinationKey);
+        if (ids) ids.push(event.eventId);
+        else dropped.set(destinationKey, [event.eventId]);
         continue;
       }
       const minimized = await applyFieldTransforms(event, facts.ip, verdict.transforms);

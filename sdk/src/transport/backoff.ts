@@ -1,4 +1,4 @@
-import { retryDelay } from '@sluice/protocol';
+import { retryAfterMs, retryDelay } from '@sluice/protocol';
 
 /** First retry after 1 s, doubling to at most 5 min: long enough for a gateway restart, short for a page. */
 export const RETRY_BASE_MS = 1000;
@@ -9,11 +9,7 @@ export function retryDelayMs(attempt: number, retryAfterMs = 0, random?: () => n
   return retryDelay(attempt, { baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS }, retryAfterMs, random);
 }
 
-/** Retry-After in delta-seconds or an HTTP date, as milliseconds. */
+/** Retry-After as milliseconds, 0 when absent (the shared reader in @sluice/protocol). */
 export function parseRetryAfterMs(header: string | null, now = Date.now()): number {
-  if (!header) return 0;
-  const seconds = Number(header);
-  if (seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return at > now ? at - now : 0;
+  return retryAfterMs(header, now) ?? 0;
 }

@@ -1,5 +1,6 @@
 import type { MetaDestinationConfig } from '../../site-config/site-config.ts';
 import type { Destination } from '../destination.ts';
+import { staleAfter } from '../stale-after.ts';
 import type { MetaServerEvent } from './meta-event.ts';
 import { sendToMeta } from './send-to-meta.ts';
 import { toMetaEvent } from './to-meta-event.ts';
@@ -12,13 +13,14 @@ export const META_MAX_BATCH = 1000;
  */
 export const META_MAX_EVENT_AGE_S = 7 * 24 * 3600 - 60;
 
+const isStale = staleAfter('meta', META_MAX_EVENT_AGE_S, 7);
+
 /** Meta Conversions API. */
 export const metaDestination: Destination<MetaDestinationConfig, MetaServerEvent> = {
   type: 'meta',
   maxBatchSize: META_MAX_BATCH,
   toItem: (event, facts, _config, consent) => toMetaEvent(event, facts, consent),
   send: sendToMeta,
-  staleReason: (item, now) =>
-    item.event_time < Math.floor(now / 1000) - META_MAX_EVENT_AGE_S ? 'stale: meta event_time is older than 7 days' : undefined,
+  staleReason: (item, now) => isStale(item.event_time, now),
   forStorage: ({ user_data: { client_ip_address: _ip, ...userData }, ...item }) => ({ ...item, user_data: userData }),
 };
