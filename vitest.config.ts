@@ -67,6 +67,9 @@ export default defineConfig(async () => {
             // `*.node.test.ts` need Node (differential tests against vendors' Node packages): unit project.
             exclude: [...configDefaults.exclude, 'gateway/**/*.node.test.ts'],
             setupFiles: ['gateway/test/setup.ts'],
+            // workerd tests share 2 cores with Chromium and wrangler in CI: allow for a loaded machine.
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
             // The local sinks are shared by all files (one Node process); files that reset them or
             // inject failures must not interleave.
             fileParallelism: false,
