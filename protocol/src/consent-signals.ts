@@ -23,7 +23,16 @@ export const ConsentSignals = z.strictObject({
   tcString: z.string().max(16 * 1024).optional(),
   /** IAB GPP string and the section ids the CMP says apply. */
   gppString: z.string().max(16 * 1024).optional(),
-  gppSid: z.array(z.number().int().min(0).max(1000)).max(32).optional(),
+  /**
+   * The CMP's `applicableSections`. `-1` is the GPP CMP API's "no section applies" (common outside
+   * the US); it is tolerated and normalized away, so `[-1]` parses as `[]` (= no list sent, every
+   * section in the string is read). Rejecting it lost every event of such pages.
+   */
+  gppSid: z
+    .array(z.number().int().min(-1).max(1000))
+    .max(32)
+    .transform((ids) => ids.filter((id) => id >= 0))
+    .optional(),
   consentMode: ConsentModeState.optional(),
   /**
    * Categories as the site's CMP names them, with the visitor's choice: OneTrust groups (`C0002`),

@@ -38,6 +38,14 @@ describe('Event', () => {
     expect(Event.safeParse({ ...valid, consent: { consentMode: { ad_storage: 'yes' } } }).success).toBe(false);
   });
 
+  it('tolerates the GPP "no section applies" value gppSid: [-1] and normalizes it away', () => {
+    const none = Event.safeParse({ ...valid, consent: { gppString: 'DBAA', gppSid: [-1] } });
+    expect(none.success).toBe(true);
+    expect(none.data!.consent!.gppSid).toEqual([]);
+    expect(Event.parse({ ...valid, consent: { gppSid: [7, 8] } }).consent!.gppSid).toEqual([7, 8]);
+    expect(Event.safeParse({ ...valid, consent: { gppSid: [-2] } }).success).toBe(false);
+  });
+
   it('bounds property size', () => {
     expect(Event.safeParse({ ...valid, properties: { blob: 'x'.repeat(40_000) } }).success).toBe(false);
   });

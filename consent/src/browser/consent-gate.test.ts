@@ -103,4 +103,10 @@ describe('createConsentGate', () => {
     expect(gate.purposes().advertising).toBe('denied');
     expect(gate.consentSignals()).toEqual({ gppString: 'DBABLA~y', gppSid: [7] });
   });
+
+  it('sends no gppSid when the GPP CMP says no section applies ([-1])', () => {
+    const { gate } = gateFor(ca);
+    gate.update({ gpp: { gppString: 'DBAA', applicableSections: [-1], sections: {} } });
+    expect(gate.consentSignals()).toEqual({ gppString: 'DBAA' });
+  });
 });

@@ -94,7 +94,9 @@ export function createConsentGate<E>(options: ConsentGateOptions<E>): ConsentGat
       if (signals.tcf) out.tcString = signals.tcf.tcString;
       if (signals.gpp) {
         out.gppString = signals.gpp.gppString;
-        if (signals.gpp.applicableSections.length > 0) out.gppSid = signals.gpp.applicableSections;
+        // `[-1]` = "no section applies" (GPP CMP API): send no gppSid rather than a negative id.
+        const sid = signals.gpp.applicableSections.filter((id) => id >= 0);
+        if (sid.length > 0) out.gppSid = sid;
       }
       if (signals.consentMode) out.consentMode = signals.consentMode;
       if (signals.cmpCategories) out.cmpCategories = signals.cmpCategories;
