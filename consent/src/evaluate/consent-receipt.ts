@@ -31,6 +31,8 @@ export interface ConsentReceipt {
   purposes: Record<string, PurposeOutcome>;
   adUserData: 'granted' | 'denied';
   adPersonalization: 'granted' | 'denied';
+  /** Why each Google flag is what it is, e.g. `advertising denied by gpc (header)`. */
+  googleConsentBy: { adUserData: string; adPersonalization: string };
   gvlVersion?: number;
   signals: SignalSummary;
 }

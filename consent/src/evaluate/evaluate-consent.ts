@@ -1,12 +1,12 @@
 import type { DecodedSignals } from '../signals/decode-signals.ts';
-import type { DestinationPolicy, Jurisdiction, Policy } from '../policy/policy-schema.ts';
+import { DEFAULT_GOOGLE_FLAG_PURPOSE, type DestinationPolicy, type GcmType, type Jurisdiction, type Policy } from '../policy/policy-schema.ts';
 import type { Gvl } from '../tcf/gvl.ts';
 import { vendorAllowed } from '../tcf/vendor-allowed.ts';
 import type { TcData } from '../tcf/tc-data.ts';
 import type { ConsentReceipt, Decision, PurposeOutcome, SignalSummary } from './consent-receipt.ts';
 import { resolveJurisdiction, type Location } from './resolve-jurisdiction.ts';
 import { resolvePurposes } from './resolve-purposes.ts';
-import { resolveFieldTransforms, type FieldTransform } from './field-transform.ts';
+import { resolveFieldDecisions, type FieldDecision, type FieldTransform } from './field-transform.ts';
 
 export interface EvaluationInput {
   policy: Policy;
@@ -27,6 +27,8 @@ export interface DestinationVerdict {
   adUserData: 'granted' | 'denied';
   adPersonalization: 'granted' | 'denied';
   transforms: FieldTransform[];
+  /** Every field rule as resolved (keeps included) and why: the simulator shows these. Empty when denied. */
+  fields: FieldDecision[];
   receipt: ConsentReceipt;
 }
 
@@ -53,23 +55,26 @@ export function evaluateConsent(input: EvaluationInput): Evaluation {
     const { decision, rule } = policy
       ? decide(key, policy, jurisdiction, purposes, input)
       : { decision: 'deny' as const, rule: `destinations.${key}: not named in the policy` };
-    const gcm = forwardedGcm(decision, input.signals, jurisdiction);
+    const { by: googleConsentBy, ...gcm } = forwardedGcm(decision, input.policy, purposes, input.signals, jurisdiction);
     const receipt: ConsentReceipt = {
       policyVersion: input.policyVersion,
       jurisdiction: { id: jurisdiction.id, model: jurisdiction.model, ...definedLocation(input.location) },
       destination: key,
       decision,
       rule,
-      purposes: relevantPurposes(policy, purposes),
+      purposes: relevantPurposes(policy, input.policy, purposes),
       ...gcm,
+      googleConsentBy,
       signals: summary,
     };
     if (input.gvl && policy?.tcfVendorId !== undefined) receipt.gvlVersion = input.gvl.vendorListVersion;
+    const fields = decision === 'deny' ? [] : resolveFieldDecisions(input.policy, key, purposes, input.signals);
     destinations[key] = {
       decision,
       mode: decision === 'limited' ? 'limited' : 'full',
       ...gcm,
-      transforms: decision === 'deny' ? [] : resolveFieldTransforms(input.policy, key, purposes, input.signals),
+      transforms: fields.filter((f) => f.action !== 'keep').map(({ reason: _reason, ...transform }) => transform),
+      fields,
       receipt,
     };
   }
@@ -104,7 +109,13 @@ function requirementFailure(at: string, policy: DestinationPolicy, purposes: Rec
   return undefined;
 }
 
-/** The TCF vendor check (consent.md §1.4) for every vendor-mode purpose the destination relies on. */
+/**
+ * The TCF vendor check (consent.md §1.4) for every vendor-mode purpose the destination relies on.
+ * Where the jurisdiction reads TCF, a destination that needs the check is denied when there is no
+ * TC string (consent.md §1.4: "no TC string where TCF applies ⇒ no processing that needs it") or
+ * the string is undecodable or invalid: a grant from Consent Mode or CMP categories never stands
+ * in for a vendor's TCF signal.
+ */
 function vendorFailure(
   at: string,
   policy: DestinationPolicy,
@@ -114,39 +125,94 @@ function vendorFailure(
 ): string | undefined {
   const vendorId = policy.tcfVendorId;
   if (vendorId === undefined || !jurisdiction.signals.tcf) return undefined;
-  const tcf = input.signals.tcf;
-  if (!tcf || !tcf.ok || !tcf.validity.valid) return undefined; // already decided at purpose level
   const used = [...(policy.requires.all ?? []), ...(policy.requires.any ?? []).filter((p) => purposes[p]?.state === 'granted')];
-  for (const id of used) {
-    const purpose = input.policy.purposes[id];
-    if (purpose?.tcf?.mode !== 'vendor') continue;
-    if (!input.gvl) return `${at}.tcfVendorId: no Global Vendor List configured to check vendor ${vendorId}`;
-    for (const p of purpose.tcf.purposes) {
+  const checked = used.flatMap((id) => {
+    const tcf = input.policy.purposes[id]?.tcf;
+    return tcf?.mode === 'vendor' ? [tcf.purposes] : [];
+  });
+  if (checked.length === 0) return undefined;
+  const tcf = input.signals.tcf;
+  const vendor = `${at}.tcfVendorId ${vendorId}`;
+  if (!tcf) return `${vendor}: no TC string where TCF applies (jurisdiction ${jurisdiction.id} reads TCF): the vendor check cannot pass`;
+  if (!tcf.ok) return `${vendor}: TC string undecodable (${tcf.reason}): the vendor check cannot pass`;
+  if (!tcf.validity.valid) return `${vendor}: TC string invalid (${tcf.validity.reasons.join('; ')}): the vendor check cannot pass`;
+  if (!input.gvl) return `${at}.tcfVendorId: no Global Vendor List configured to check vendor ${vendorId}`;
+  for (const tcfPurposes of checked) {
+    for (const p of tcfPurposes) {
       const check = vendorAllowed(vendorId, p, tcf.value as TcData, input.gvl);
-      if (!check.allowed) return `${at}.tcfVendorId ${vendorId}: ${check.reason}`;
+      if (!check.allowed) return `${vendor}: ${check.reason}`;
     }
   }
   return undefined;
 }
 
-/**
- * Consent Mode values forwarded explicitly to Google: the page's GCM state where set, Google's
- * own TCF mapping (P1 or P7 denied ⇒ ad_user_data denied; P3 or P4 denied ⇒ ad_personalization
- * denied; consent.md §1.4), and anything but a full allow denies both.
- */
-function forwardedGcm(decision: Decision, signals: DecodedSignals, jurisdiction: Jurisdiction): { adUserData: 'granted' | 'denied'; adPersonalization: 'granted' | 'denied' } {
-  if (decision !== 'allow') return { adUserData: 'denied', adPersonalization: 'denied' };
-  const gcm = signals.consentMode;
-  const tc = jurisdiction.signals.tcf && signals.tcf?.ok ? signals.tcf.value : undefined;
-  const has = (p: number) => tc?.purposeConsents.includes(p) ?? true;
-  const userData = gcm?.ad_user_data !== 'denied' && has(1) && (has(7) || (tc?.purposeLegitimateInterests.includes(7) ?? true));
-  const personalization = gcm?.ad_personalization !== 'denied' && has(3) && has(4);
-  return { adUserData: userData ? 'granted' : 'denied', adPersonalization: personalization ? 'granted' : 'denied' };
+type Flag = 'granted' | 'denied';
+
+/** Google's two flags, the Consent Mode type each mirrors and the TCF purposes Google's own TCF reading ties to it. */
+const GOOGLE_FLAGS = [
+  { flag: 'adUserData', type: 'ad_user_data', tcf: (tc: TcData) => firstMissing(tc, [1], []) ?? firstMissing(tc, [7], [7]) },
+  { flag: 'adPersonalization', type: 'ad_personalization', tcf: (tc: TcData) => firstMissing(tc, [3, 4], []) },
+] as const satisfies ReadonlyArray<{ flag: string; type: GcmType; tcf: (tc: TcData) => number | undefined }>;
+
+function firstMissing(tc: TcData, consent: number[], orLi: number[]): number | undefined {
+  return consent.find((p) => !tc.purposeConsents.includes(p) && !(orLi.includes(p) && tc.purposeLegitimateInterests.includes(p)));
 }
 
-function relevantPurposes(policy: DestinationPolicy | undefined, purposes: Record<string, PurposeOutcome>): Record<string, PurposeOutcome> {
+/**
+ * Consent Mode values forwarded explicitly to Google, from the visitor's advertising choice
+ * (consent/policies/README.md, "Google's consent flags"), never from the destination being allowed:
+ * 1. anything but a full allow denies both;
+ * 2. the purpose the flag follows (`googleConsentFlags`, default `advertising`) as resolved from
+ *    TCF / GPP / GPC / CMP categories / Consent Mode, or the jurisdiction default with no signal:
+ *    denied (an opt-out, a refusal, a missing grant under opt-in) ⇒ DENIED, whatever Consent Mode says;
+ * 3. the page's Consent Mode state for the type: `denied` ⇒ DENIED;
+ * 4. where TCF applies, Google's own TCF reading (P1, or P7 by consent or LI, for ad_user_data;
+ *    P3 and P4 for ad_personalization; consent.md §1.4) and an undecodable or invalid string ⇒ DENIED;
+ * otherwise GRANTED.
+ */
+function forwardedGcm(
+  decision: Decision,
+  policy: Policy,
+  purposes: Record<string, PurposeOutcome>,
+  signals: DecodedSignals,
+  jurisdiction: Jurisdiction,
+): { adUserData: Flag; adPersonalization: Flag; by: { adUserData: string; adPersonalization: string } } {
+  const out = { adUserData: 'denied' as Flag, adPersonalization: 'denied' as Flag, by: { adUserData: '', adPersonalization: '' } };
+  for (const { flag, type, tcf } of GOOGLE_FLAGS) {
+    const [state, by] = flagFor(decision, policy.googleConsentFlags?.[flag] ?? DEFAULT_GOOGLE_FLAG_PURPOSE, type, tcf, purposes, signals, jurisdiction);
+    out[flag] = state;
+    out.by[flag] = by;
+  }
+  return out;
+}
+
+function flagFor(
+  decision: Decision,
+  purposeId: string,
+  type: GcmType,
+  tcfMissing: (tc: TcData) => number | undefined,
+  purposes: Record<string, PurposeOutcome>,
+  signals: DecodedSignals,
+  jurisdiction: Jurisdiction,
+): [Flag, string] {
+  if (decision !== 'allow') return ['denied', `decision ${decision}`];
+  const outcome = purposes[purposeId];
+  if (!outcome) return ['denied', `no purpose "${purposeId}" in the policy`];
+  if (outcome.state === 'denied') return ['denied', `${purposeId} denied by ${outcome.by}`];
+  const gcm = signals.consentMode?.[type];
+  if (gcm === 'denied') return ['denied', `gcm ${type}=denied`];
+  const tcf = jurisdiction.signals.tcf ? signals.tcf : undefined;
+  if (tcf && !tcf.ok) return ['denied', `tcf undecodable: ${tcf.reason}`];
+  if (tcf && !tcf.validity.valid) return ['denied', `tcf invalid: ${tcf.validity.reasons.join('; ')}`];
+  const missing = tcf?.ok ? tcfMissing(tcf.value) : undefined;
+  if (missing !== undefined) return ['denied', `tcf purpose ${missing} not consented (Google's TCF mapping)`];
+  return ['granted', `${purposeId} granted by ${outcome.by}${gcm === 'granted' ? `; gcm ${type}=granted` : ''}`];
+}
+
+function relevantPurposes(policy: DestinationPolicy | undefined, document: Policy, purposes: Record<string, PurposeOutcome>): Record<string, PurposeOutcome> {
   if (!policy) return {};
-  const ids = [...(policy.requires.all ?? []), ...(policy.requires.any ?? [])];
+  const flags = document.googleConsentFlags;
+  const ids = [...(policy.requires.all ?? []), ...(policy.requires.any ?? []), flags?.adUserData ?? DEFAULT_GOOGLE_FLAG_PURPOSE, flags?.adPersonalization ?? DEFAULT_GOOGLE_FLAG_PURPOSE];
   return Object.fromEntries(ids.filter((id) => purposes[id]).map((id) => [id, purposes[id]!]));
 }
 

@@ -43,13 +43,22 @@ export function crossReference(policy: Policy): PolicyIssue[] {
     issues.push(...fieldIssues(`${at}.fields`, d.fields ?? {}, purpose));
   }
   issues.push(...fieldIssues('fields', policy.fields, purpose));
+  if (policy.googleConsentFlags) {
+    purpose('googleConsentFlags.adUserData', policy.googleConsentFlags.adUserData);
+    purpose('googleConsentFlags.adPersonalization', policy.googleConsentFlags.adPersonalization);
+  }
   return issues;
 }
 
 function fieldIssues(at: string, fields: Policy['fields'], purpose: (path: string, id: string) => void): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   for (const [path, rule] of Object.entries(fields)) {
-    rule.requires?.purposes?.forEach((p, k) => purpose(`${at}.${path}.requires.purposes[${k}]`, p));
+    for (const form of ['needs', 'unlessDenied', 'requires'] as const) {
+      rule[form]?.purposes?.forEach((p, k) => purpose(`${at}.${path}.${form}.purposes[${k}]`, p));
+    }
+    if (rule.requires && (rule.needs || rule.unlessDenied)) {
+      issues.push({ path: `${at}.${path}.requires`, message: 'the deprecated "requires" cannot be combined with "needs" / "unlessDenied": rewrite it as "unlessDenied"' });
+    }
     if (rule.action === 'generalize' && path !== 'context.ip') issues.push({ path: `${at}.${path}.action`, message: 'generalize applies to context.ip only' });
     if (rule.action === 'strip-query' && !URL_FIELDS.includes(path)) issues.push({ path: `${at}.${path}.action`, message: 'strip-query applies to URL fields only' });
     if (rule.action !== 'generalize' && (rule.ipv4Prefix !== undefined || rule.ipv6Prefix !== undefined)) issues.push({ path: `${at}.${path}`, message: 'ipv4Prefix/ipv6Prefix need action generalize' });

@@ -70,6 +70,12 @@ export type Jurisdiction = z.infer<typeof Jurisdiction>;
 export const FIELD_PATH = /^(userId|anonymousId|context\.ip|context\.userAgent|context\.locale|context\.page\.(url|referrer|title)|user\.(email|phone|firstName|lastName|city|region|postalCode|country|birthdate|gender|externalId)|context\.(clickIds|cookies|utm)\.[a-z]{2,16}|properties\.[A-Za-z0-9_]{1,64})$/;
 export const FieldPath = z.string().regex(FIELD_PATH, 'unknown field path (see FIELD_PATH)');
 
+/** Purposes and Consent Mode types a conditional field rule tests (see `needs` / `unlessDenied`). */
+export const FieldCondition = z
+  .strictObject({ purposes: z.array(PurposeId).min(1).optional(), gcm: z.array(GcmType).min(1).optional() })
+  .refine((c) => c.purposes || c.gcm, 'a condition needs purposes or gcm');
+export type FieldCondition = z.infer<typeof FieldCondition>;
+
 export const FieldRule = z.strictObject({
   action: z.enum(['keep', 'drop', 'hash', 'generalize', 'strip-query']),
   /** generalize (context.ip only): keep this many leading bits. /24 and /48 are the usual anonymisation. */
@@ -77,8 +83,22 @@ export const FieldRule = z.strictObject({
   ipv6Prefix: z.number().int().min(0).max(128).optional(),
   /** strip-query: query parameters to keep; click ids and utm_* are kept unless `keep` is given. */
   keep: z.array(z.string().min(1).max(64)).optional(),
-  /** The action applies only when these purposes / Consent Mode types are granted; otherwise `else`. */
-  requires: z.strictObject({ purposes: z.array(PurposeId).optional(), gcm: z.array(GcmType).optional() }).optional(),
+  /**
+   * The action applies only with an affirmative grant: every purpose granted AND every Consent
+   * Mode type explicitly `granted` (a type the page never set does not count); otherwise `else`.
+   */
+  needs: FieldCondition.optional(),
+  /**
+   * The action applies unless refused: no purpose denied AND no Consent Mode type explicitly
+   * `denied` (a type the page never set counts as not refused); otherwise `else`. Purposes always
+   * resolve to granted or denied, so for `purposes` this is the same test as `needs`.
+   */
+  unlessDenied: FieldCondition.optional(),
+  /**
+   * Deprecated (ambiguous: it reads as "needs a grant" but meant "unless denied" for `gcm`).
+   * Still accepted with the old meaning, i.e. exactly `unlessDenied`; `parsePolicy` warns.
+   */
+  requires: FieldCondition.optional(),
   else: z.enum(['drop', 'hash', 'keep']).default('drop'),
 });
 export type FieldRule = z.infer<typeof FieldRule>;
@@ -105,9 +125,21 @@ export const Retention = z.strictObject({
 });
 
 /** The shape of a policy before cross-reference checks (see `parsePolicy`). */
+/**
+ * Which purpose decides each consent flag Sluice forwards to Google (GA4 `consent.ad_user_data` /
+ * `ad_personalization`, Google Ads `consent.adUserData`). Absent: the purpose named `advertising`;
+ * a policy without such a purpose forwards both flags as DENIED. See consent/policies/README.md.
+ */
+export const GoogleConsentFlags = z.strictObject({ adUserData: PurposeId, adPersonalization: PurposeId });
+export type GoogleConsentFlags = z.infer<typeof GoogleConsentFlags>;
+
+/** The purpose Google's flags follow when the policy has no `googleConsentFlags`. */
+export const DEFAULT_GOOGLE_FLAG_PURPOSE = 'advertising';
+
 export const PolicyShape = z.strictObject({
   version: z.literal(1),
   purposes: z.record(PurposeId, Purpose),
+  googleConsentFlags: GoogleConsentFlags.optional(),
   jurisdictions: z.array(Jurisdiction).min(1),
   destinations: z.record(DestinationKey, DestinationPolicy),
   fields: z.record(FieldPath, FieldRule).default({}),

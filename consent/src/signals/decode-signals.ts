@@ -36,7 +36,7 @@ export interface DecodedSignals {
 export function decodeSignals(raw: ConsentSignals | undefined, secGpc: boolean): DecodedSignals {
   const gpp = raw?.gppString ? decodeGppString(raw.gppString) : undefined;
   const gppApplicable = gpp?.ok ? applicableSections(gpp.value, raw?.gppSid) : [];
-  const tcf = tcfSignal(raw?.tcString, gpp);
+  const tcf = tcfSignal(raw?.tcString, gppApplicable);
   const sources: DecodedSignals['gpc']['sources'] = [];
   if (secGpc) sources.push('header');
   if (raw?.gpc === true) sources.push('dom');
@@ -55,14 +55,21 @@ export function decodeSignals(raw: ConsentSignals | undefined, secGpc: boolean):
 }
 
 function applicableSections(gpp: GppData, sid: number[] | undefined): GppSection[] {
+  // No list (or `[-1]`, "no section applies", which the wire schema normalizes to `[]`): every
+  // section the string carries is read — the protective reading for opt-outs.
   if (!sid || sid.length === 0) return gpp.sections;
-  // `[-1]` means no section applies (GPP CMP API v1.1); it simply matches nothing here.
   return gpp.sections.filter((section) => sid.includes(section.id));
 }
 
-function tcfSignal(tcString: string | undefined, gpp: Decoded<GppData> | undefined): TcfSignal | undefined {
+/**
+ * The TC string: `tcString` when sent, else an applicable GPP `tcfeuv2` section (it *is* a TC
+ * string, GPP "Section Information"), which then counts as TCF wherever the jurisdiction reads
+ * TCF, with the same validity checks. A tcfeuv2 section the CMP's `applicableSections` leaves out
+ * is not read. A malformed GPP string yields no TC string.
+ */
+function tcfSignal(tcString: string | undefined, applicable: GppSection[]): TcfSignal | undefined {
   if (tcString) return withValidity(decodeTcString(tcString), 'tcString');
-  const embedded = gpp?.ok ? gpp.value.sections.find((s) => s.id === TCFEUV2_SECTION_ID) : undefined;
+  const embedded = applicable.find((s) => s.id === TCFEUV2_SECTION_ID);
   return embedded ? withValidity(decodeTcString(embedded.encoded), 'gpp') : undefined;
 }
 
