@@ -10,8 +10,41 @@ function issuesOf(doc: unknown) {
 }
 
 describe('parsePolicy', () => {
-  it('accepts the shipped example policy (EEA/TCF, US states GPP+GPC, rest of world)', () => {
-    expect(parsePolicy(exampleDocument()).ok).toBe(true);
+  it('accepts the shipped example policy (EEA/TCF, US states GPP+GPC, rest of world) without warnings', () => {
+    expect(parsePolicy(exampleDocument())).toMatchObject({ ok: true, warnings: [] });
+  });
+
+  it('still loads the deprecated field-rule "requires", with its old meaning and a deprecation warning per rule', () => {
+    const doc = exampleDocument();
+    doc.destinations.google_ads.fields['user.email'] = { action: 'keep', requires: { purposes: ['advertising'], gcm: ['ad_user_data'] }, else: 'drop' };
+    doc.fields['user.phone'] = { action: 'hash', requires: { gcm: ['ad_user_data'] } };
+    const result = parsePolicy(doc);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.warnings.map((w) => w.path)).toEqual(['fields.user.phone.requires', 'destinations.google_ads.fields.user.email.requires']);
+    expect(result.warnings[0]!.message).toMatch(/"requires" is deprecated.*"unlessDenied".*"needs" for an affirmative grant/);
+  });
+
+  it('rejects the deprecated "requires" mixed with the new forms, and empty conditions', () => {
+    const doc = exampleDocument();
+    doc.destinations.google_ads.fields['user.email'].requires = { gcm: ['ad_user_data'] };
+    doc.destinations.google_ads.fields['user.phone'].needs = {};
+    const paths = issuesOf(doc).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['destinations.google_ads.fields.user.phone.needs']));
+    const mixed = exampleDocument();
+    mixed.destinations.google_ads.fields['user.email'].requires = { gcm: ['ad_user_data'] };
+    expect(issuesOf(mixed)).toEqual([{ path: 'destinations.google_ads.fields.user.email.requires', message: expect.stringContaining('cannot be combined') }]);
+  });
+
+  it('warns when Google\'s consent flags have no purpose to follow (they are then always DENIED)', () => {
+    const doc = exampleDocument();
+    delete doc.googleConsentFlags;
+    expect(parsePolicy(doc)).toMatchObject({ ok: true, warnings: [] }); // default: the "advertising" purpose
+    doc.purposes.ads = doc.purposes.advertising;
+    delete doc.purposes.advertising;
+    const renamed = JSON.parse(JSON.stringify(doc).replaceAll('"advertising"', '"ads"'));
+    expect(parsePolicy(renamed)).toMatchObject({ ok: true, warnings: [{ path: 'googleConsentFlags' }] });
+    renamed.googleConsentFlags = { adUserData: 'ads', adPersonalization: 'ads' };
+    expect(parsePolicy(renamed)).toMatchObject({ ok: true, warnings: [] });
   });
 
   it('names the path of schema errors', () => {
@@ -30,11 +63,13 @@ describe('parsePolicy', () => {
     const doc = exampleDocument();
     doc.destinations.meta.requires.all = ['advertizing'];
     doc.jurisdictions[1].signals.gpc.optsOut = ['ads'];
-    doc.destinations.google_ads.fields['user.email'].requires.purposes = ['nope'];
+    doc.destinations.google_ads.fields['user.email'].needs.purposes = ['nope'];
+    doc.googleConsentFlags.adPersonalization = 'ads';
     expect(issuesOf(doc)).toEqual(expect.arrayContaining([
       { path: 'destinations.meta.requires.all[0]', message: 'unknown purpose "advertizing"' },
       { path: 'jurisdictions[1].signals.gpc.optsOut[0]', message: 'unknown purpose "ads"' },
-      { path: 'destinations.google_ads.fields.user.email.requires.purposes[0]', message: 'unknown purpose "nope"' },
+      { path: 'destinations.google_ads.fields.user.email.needs.purposes[0]', message: 'unknown purpose "nope"' },
+      { path: 'googleConsentFlags.adPersonalization', message: 'unknown purpose "ads"' },
     ]));
   });
 

@@ -130,11 +130,18 @@ export const Retention = z.strictObject({
  * `ad_personalization`, Google Ads `consent.adUserData`). Absent: the purpose named `advertising`;
  * a policy without such a purpose forwards both flags as DENIED. See consent/policies/README.md.
  */
-export const GoogleConsentFlags = z.strictObject({ adUserData: PurposeId, adPersonalization: PurposeId });
+export const GoogleConsentFlags = z.strictObject({
+  adUserData: PurposeId,
+  adPersonalization: PurposeId,
+  /** Google's TCF vendor id, checked for the flags' TCF purposes where TCF applies (default 755). */
+  tcfVendorId: z.number().int().min(1).max(65535).optional(),
+});
 export type GoogleConsentFlags = z.infer<typeof GoogleConsentFlags>;
 
 /** The purpose Google's flags follow when the policy has no `googleConsentFlags`. */
 export const DEFAULT_GOOGLE_FLAG_PURPOSE = 'advertising';
+/** Google's id in the Global Vendor List. */
+export const GOOGLE_TCF_VENDOR_ID = 755;
 
 export const PolicyShape = z.strictObject({
   version: z.literal(1),

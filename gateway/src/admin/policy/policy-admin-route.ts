@@ -34,9 +34,13 @@ export const policyAdminRoute = new Hono<{ Bindings: Env }>()
     }
     const live = await storePolicy(c.env.CONFIG, c.env.DB, site.id, parsed.policy, Date.now());
     // Not errors: a site destination the policy does not name is simply denied.
-    const warnings = Object.keys(site.destinations)
-      .filter((key) => !parsed.policy.destinations[key])
-      .map((key) => ({ path: `destinations.${key}`, message: `site destination "${key}" is not in the policy: it will receive nothing` }));
+    // Deprecated forms (still loaded with their old meaning) come first.
+    const warnings = [
+      ...parsed.warnings,
+      ...Object.keys(site.destinations)
+        .filter((key) => !parsed.policy.destinations[key])
+        .map((key) => ({ path: `destinations.${key}`, message: `site destination "${key}" is not in the policy: it will receive nothing` })),
+    ];
     return c.json({ version: live.version, policyVersion: live.policyVersion, warnings }, 200);
   })
   .get('/', async (c) => {

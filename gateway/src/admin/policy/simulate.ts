@@ -1,4 +1,4 @@
-import { applyFieldTransforms, decodeSignals, evaluateConsent, type Gvl } from '@sluice/consent';
+import { applyFieldTransforms, decodeSignals, evaluateConsent, policyWarnings, type Gvl } from '@sluice/consent';
 import { ConsentSignals, Event } from '@sluice/protocol';
 import { z } from 'zod';
 import { destinationFor } from '../../destinations/registry.ts';
@@ -17,8 +17,9 @@ export type SimulateRequest = z.infer<typeof SimulateRequest>;
 
 /**
  * Runs the same decode → evaluate → minimize → `toItem` path as ingest, without queuing or
- * auditing, and returns per destination the decision, the receipt, the transforms and the
- * vendor-shaped item (hashed) it would receive.
+ * auditing, and returns per destination the decision, Google's consent flags, the transforms,
+ * every field rule with the reason it resolved as it did (`fields`), the vendor-shaped (hashed)
+ * item it would receive and the receipt; plus the live policy's deprecation `warnings`.
  */
 export async function simulate(site: SiteConfig, live: LivePolicy, gvl: Gvl | undefined, request: SimulateRequest, event: Event) {
   const signals = decodeSignals(request.signals ?? event.consent, request.secGpc);
@@ -40,7 +41,14 @@ export async function simulate(site: SiteConfig, live: LivePolicy, gvl: Gvl | un
       const consent = { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization };
       item = await destinationFor(config).toItem(minimized.event, facts, config, consent);
     }
-    destinations[key] = { decision: verdict.decision, consent: { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization }, transforms: verdict.transforms, item, receipt: verdict.receipt };
+    destinations[key] = {
+      decision: verdict.decision,
+      consent: { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization },
+      transforms: verdict.transforms,
+      fields: verdict.fields.map((f) => ({ path: f.path, action: f.action, rule: f.rule, reason: f.reason })),
+      item,
+      receipt: verdict.receipt,
+    };
   }
-  return { jurisdiction: evaluation.jurisdiction.id, purposes: evaluation.purposes, destinations };
+  return { jurisdiction: evaluation.jurisdiction.id, purposes: evaluation.purposes, destinations, warnings: policyWarnings(live.policy) };
 }
