@@ -4,7 +4,8 @@ import type { ConsentSignals } from '@sluice/protocol';
 import { evaluateConsent } from './evaluate-consent.ts';
 import { decodeSignals } from '../signals/decode-signals.ts';
 import { Gvl } from '../tcf/gvl.ts';
-import { examplePolicy } from '../testing/example-policy.ts';
+import { exampleDocument, examplePolicy } from '../testing/example-policy.ts';
+import { parsePolicy } from '../policy/parse-policy.ts';
 import { makeTcString, type TcSpec } from '../testing/make-tc-string.ts';
 import gvlJson from '../../fixtures/gvl-test.json' with { type: 'json' };
 
@@ -164,5 +165,76 @@ describe('evaluateConsent — rest of world (notice)', () => {
 
   it('is pure: the same input gives the same output', () => {
     expect(run({ tcString: tc() }, DE)).toEqual(run({ tcString: tc() }, DE));
+  });
+});
+
+describe("evaluateConsent — Google's forwarded consent flags (issue 16)", () => {
+  it('follows the purposes googleConsentFlags names, and says why in the receipt', () => {
+    const doc = exampleDocument();
+    doc.googleConsentFlags = { adUserData: 'advertising', adPersonalization: 'personalization' };
+    const parsed = parsePolicy(doc);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    // Everything but the personalization purposes 5, 6 (11 is LI-able and set): ad_personalization follows "personalization".
+    const raw = { tcString: tc({ purposeConsents: [1, 2, 3, 4, 7, 8, 9, 10, 11] }) };
+    const e = evaluateConsent({ policy: parsed.policy, policyVersion: 'v', signals: decodeSignals(raw, false), location: DE, destinations: ['ga4'], gvl });
+    const ga4 = e.destinations.ga4!;
+    expect([ga4.adUserData, ga4.adPersonalization]).toEqual(['granted', 'denied']);
+    expect(ga4.receipt.googleConsentBy.adPersonalization).toBe('personalization denied by tcf purpose 5 not consented');
+    expect(Object.keys(ga4.receipt.purposes).sort()).toEqual(['advertising', 'measurement', 'personalization']);
+  });
+
+  it('forwards DENIED when the policy has no purpose for the flags to follow', () => {
+    const doc = JSON.parse(JSON.stringify(exampleDocument()).replaceAll('"advertising"', '"ads"'));
+    delete doc.googleConsentFlags;
+    const parsed = parsePolicy(doc);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const e = evaluateConsent({ policy: parsed.policy, policyVersion: 'v', signals: decodeSignals(undefined, false), location: BR, destinations: ['ga4'] });
+    expect(e.destinations.ga4).toMatchObject({ decision: 'allow', adUserData: 'denied', adPersonalization: 'denied' });
+    expect(e.destinations.ga4!.receipt.googleConsentBy.adUserData).toBe('no purpose "advertising" in the policy');
+  });
+
+  it('cannot check Google as a vendor without a GVL: the flags are DENIED where TCF applies', () => {
+    const e = evaluateConsent({ policy, policyVersion: 'v', signals: decodeSignals({ tcString: tc() }, false), location: DE, destinations: ['ga4'] });
+    expect(e.destinations.ga4).toMatchObject({ decision: 'allow', adUserData: 'denied', adPersonalization: 'denied' });
+    expect(e.destinations.ga4!.receipt.googleConsentBy.adUserData).toContain('no Global Vendor List');
+  });
+
+  it('prefers a sent tcString over a GPP tcfeuv2 section', () => {
+    const model = new GppModel();
+    model.decodeSection('tcfeuv2', tc());
+    const refused = tc({ purposeConsents: [], purposeLegitimateInterests: [], vendorConsents: [], vendorLegitimateInterests: [] });
+    expect(decisions({ tcString: refused, gppString: model.encode() }, DE)).toEqual({ meta: 'deny', google_ads: 'deny', ga4: 'deny' });
+    expect(run({ gppString: model.encode() }, DE).destinations.ga4!.receipt.signals.tcf).toMatchObject({ source: 'gpp', valid: true });
+  });
+});
+
+describe('evaluateConsent — field rules name their condition (needs / unlessDenied)', () => {
+  function withEmailRule(rule: Record<string, unknown>) {
+    const doc = exampleDocument();
+    doc.destinations.google_ads.fields['user.email'] = { action: 'keep', else: 'drop', ...rule };
+    const parsed = parsePolicy(doc);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    return (raw: ConsentSignals | undefined) =>
+      evaluateConsent({ policy: parsed.policy, policyVersion: 'v', signals: decodeSignals(raw, false), location: BR, destinations: ['google_ads'] }).destinations.google_ads!.fields.find((f) => f.path === 'user.email');
+  }
+
+  it('needs: a Consent Mode type the page never set is not a grant', () => {
+    const email = withEmailRule({ needs: { gcm: ['ad_user_data'] } });
+    expect(email(undefined)).toEqual({ path: 'user.email', action: 'drop', rule: 'destinations.google_ads.fields.user.email.else', reason: 'needs.gcm ad_user_data not granted (not set)' });
+    expect(email({ consentMode: { ad_user_data: 'granted' } })).toEqual({ path: 'user.email', action: 'keep', rule: 'destinations.google_ads.fields.user.email', reason: 'needs met' });
+  });
+
+  it('unlessDenied: only an explicit refusal drops; a denied purpose always does', () => {
+    const email = withEmailRule({ unlessDenied: { purposes: ['advertising'], gcm: ['ad_user_data'] } });
+    expect(email(undefined)).toMatchObject({ action: 'keep', reason: 'unlessDenied met' });
+    expect(email({ consentMode: { ad_user_data: 'denied' } })).toMatchObject({ action: 'drop', reason: 'unlessDenied.gcm ad_user_data denied' });
+    const needsPurpose = withEmailRule({ needs: { purposes: ['measurement'] } });
+    expect(needsPurpose({ consentMode: { analytics_storage: 'denied' } })).toMatchObject({ action: 'drop', reason: 'needs.purposes measurement denied by gcm analytics_storage=denied' });
+  });
+
+  it('the deprecated requires keeps its old meaning (= unlessDenied)', () => {
+    const email = withEmailRule({ requires: { gcm: ['ad_user_data'] } });
+    expect(email(undefined)).toMatchObject({ action: 'keep', reason: 'requires met' });
+    expect(email({ consentMode: { ad_user_data: 'denied' } })).toMatchObject({ action: 'drop', reason: 'requires.gcm ad_user_data denied' });
   });
 });
