@@ -24,6 +24,7 @@ export type { PolicyIssue } from './policy/cross-reference.ts';
 export { policyHash, canonicalJson } from './policy/policy-hash.ts';
 export { resolveJurisdiction, type Location } from './evaluate/resolve-jurisdiction.ts';
 export { evaluateConsent, type Evaluation, type EvaluationInput, type DestinationVerdict } from './evaluate/evaluate-consent.ts';
+export { googleConsentFlags } from './evaluate/google-consent-flags.ts';
 export type { ConsentReceipt, Decision, PurposeOutcome, SignalSummary } from './evaluate/consent-receipt.ts';
 export { resolveFieldDecisions, type FieldTransform, type FieldDecision } from './evaluate/field-transform.ts';
 export { applyFieldTransforms, generalizeIp, stripQuery, DEFAULT_KEPT_QUERY_PARAMS, type Minimized } from './evaluate/apply-field-transforms.ts';

@@ -1,5 +1,5 @@
 import type { DecodedSignals } from '../signals/decode-signals.ts';
-import { DEFAULT_GOOGLE_FLAG_PURPOSE, GOOGLE_TCF_VENDOR_ID, type DestinationPolicy, type GcmType, type Jurisdiction, type Policy } from '../policy/policy-schema.ts';
+import { DEFAULT_GOOGLE_FLAG_PURPOSE, type DestinationPolicy, type Jurisdiction, type Policy } from '../policy/policy-schema.ts';
 import type { Gvl } from '../tcf/gvl.ts';
 import { vendorAllowed } from '../tcf/vendor-allowed.ts';
 import type { TcData } from '../tcf/tc-data.ts';
@@ -7,6 +7,7 @@ import type { ConsentReceipt, Decision, PurposeOutcome, SignalSummary } from './
 import { resolveJurisdiction, type Location } from './resolve-jurisdiction.ts';
 import { resolvePurposes } from './resolve-purposes.ts';
 import { resolveFieldDecisions, type FieldDecision, type FieldTransform } from './field-transform.ts';
+import { googleConsentFlags } from './google-consent-flags.ts';
 
 export interface EvaluationInput {
   policy: Policy;
@@ -55,7 +56,7 @@ export function evaluateConsent(input: EvaluationInput): Evaluation {
     const { decision, rule } = policy
       ? decide(key, policy, jurisdiction, purposes, input)
       : { decision: 'deny' as const, rule: `destinations.${key}: not named in the policy` };
-    const { by: googleConsentBy, ...gcm } = forwardedGcm(decision, input, purposes, jurisdiction);
+    const { by: googleConsentBy, ...gcm } = googleConsentFlags(decision, input.policy, purposes, input.signals, jurisdiction, input.gvl);
     const receipt: ConsentReceipt = {
       policyVersion: input.policyVersion,
       jurisdiction: { id: jurisdiction.id, model: jurisdiction.model, ...definedLocation(input.location) },
@@ -67,7 +68,8 @@ export function evaluateConsent(input: EvaluationInput): Evaluation {
       googleConsentBy,
       signals: summary,
     };
-    if (input.gvl && policy?.tcfVendorId !== undefined) receipt.gvlVersion = input.gvl.vendorListVersion;
+    // The GVL judged this verdict: the destination's vendor check, or Google's flags under a TC string.
+    if (input.gvl && (policy?.tcfVendorId !== undefined || (jurisdiction.signals.tcf && input.signals.tcf?.ok))) receipt.gvlVersion = input.gvl.vendorListVersion;
     const fields = decision === 'deny' ? [] : resolveFieldDecisions(input.policy, key, purposes, input.signals);
     destinations[key] = {
       decision,
@@ -144,81 +146,6 @@ function vendorFailure(
     }
   }
   return undefined;
-}
-
-type Flag = 'granted' | 'denied';
-
-/** Google's two flags, the Consent Mode type each mirrors and the TCF purposes Google's own TCF reading ties to it. */
-const GOOGLE_FLAGS = [
-  { flag: 'adUserData', type: 'ad_user_data', purposes: [1, 7], tcf: (tc: TcData) => firstMissing(tc, [1], []) ?? firstMissing(tc, [7], [7]) },
-  { flag: 'adPersonalization', type: 'ad_personalization', purposes: [3, 4], tcf: (tc: TcData) => firstMissing(tc, [3, 4], []) },
-] as const satisfies ReadonlyArray<{ flag: string; type: GcmType; purposes: readonly number[]; tcf: (tc: TcData) => number | undefined }>;
-
-function firstMissing(tc: TcData, consent: number[], orLi: number[]): number | undefined {
-  return consent.find((p) => !tc.purposeConsents.includes(p) && !(orLi.includes(p) && tc.purposeLegitimateInterests.includes(p)));
-}
-
-/**
- * Consent Mode values forwarded explicitly to Google, from the visitor's advertising choice
- * (consent/policies/README.md, "Google's consent flags"), never from the destination being allowed:
- * 1. anything but a full allow denies both;
- * 2. the purpose the flag follows (`googleConsentFlags`, default `advertising`) as resolved from
- *    TCF / GPP / GPC / CMP categories / Consent Mode, or the jurisdiction default with no signal:
- *    denied (an opt-out, a refusal, a missing grant under opt-in) ⇒ DENIED, whatever Consent Mode says;
- * 3. the page's Consent Mode state for the type: `denied` ⇒ DENIED;
- * 4. where TCF applies and a TC string came: Google's own TCF reading (P1, and P7 by consent or
- *    LI, for ad_user_data; P3 and P4 for ad_personalization; consent.md §1.4) and the vendor check
- *    for Google (vendor 755, `googleConsentFlags.tcfVendorId`) on those purposes — a visitor who
- *    refused Google as a vendor is never reported to Google as granting; an undecodable or invalid
- *    string, or no GVL to check with ⇒ DENIED;
- * otherwise GRANTED.
- */
-function forwardedGcm(
-  decision: Decision,
-  input: EvaluationInput,
-  purposes: Record<string, PurposeOutcome>,
-  jurisdiction: Jurisdiction,
-): { adUserData: Flag; adPersonalization: Flag; by: { adUserData: string; adPersonalization: string } } {
-  const out = { adUserData: 'denied' as Flag, adPersonalization: 'denied' as Flag, by: { adUserData: '', adPersonalization: '' } };
-  const flags = input.policy.googleConsentFlags;
-  for (const google of GOOGLE_FLAGS) {
-    const [state, by] = flagFor(decision, flags?.[google.flag] ?? DEFAULT_GOOGLE_FLAG_PURPOSE, flags?.tcfVendorId ?? GOOGLE_TCF_VENDOR_ID, google, purposes, input, jurisdiction);
-    out[google.flag] = state;
-    out.by[google.flag] = by;
-  }
-  return out;
-}
-
-function flagFor(
-  decision: Decision,
-  purposeId: string,
-  vendorId: number,
-  google: (typeof GOOGLE_FLAGS)[number],
-  purposes: Record<string, PurposeOutcome>,
-  input: EvaluationInput,
-  jurisdiction: Jurisdiction,
-): [Flag, string] {
-  const { type } = google;
-  const signals = input.signals;
-  if (decision !== 'allow') return ['denied', `decision ${decision}`];
-  const outcome = purposes[purposeId];
-  if (!outcome) return ['denied', `no purpose "${purposeId}" in the policy`];
-  if (outcome.state === 'denied') return ['denied', `${purposeId} denied by ${outcome.by}`];
-  const gcm = signals.consentMode?.[type];
-  if (gcm === 'denied') return ['denied', `gcm ${type}=denied`];
-  const tcf = jurisdiction.signals.tcf ? signals.tcf : undefined;
-  if (tcf && !tcf.ok) return ['denied', `tcf undecodable: ${tcf.reason}`];
-  if (tcf && !tcf.validity.valid) return ['denied', `tcf invalid: ${tcf.validity.reasons.join('; ')}`];
-  if (tcf?.ok) {
-    const missing = google.tcf(tcf.value);
-    if (missing !== undefined) return ['denied', `tcf purpose ${missing} not consented (Google's TCF mapping)`];
-    if (!input.gvl) return ['denied', `no Global Vendor List to check Google (vendor ${vendorId})`];
-    for (const p of google.purposes) {
-      const check = vendorAllowed(vendorId, p, tcf.value, input.gvl);
-      if (!check.allowed) return ['denied', `tcf vendor ${vendorId}, purpose ${p}: ${check.reason}`];
-    }
-  }
-  return ['granted', `${purposeId} granted by ${outcome.by}${gcm === 'granted' ? `; gcm ${type}=granted` : ''}`];
 }
 
 function relevantPurposes(policy: DestinationPolicy | undefined, document: Policy, purposes: Record<string, PurposeOutcome>): Record<string, PurposeOutcome> {
