@@ -73,8 +73,10 @@ describe('the decision table through POST /v1/admin/sites/:site/policy/simulate 
           const got = result.body.destinations[destination];
           const at = `${row.id} → ${destination} (${got.receipt.rule})`;
           expect({ decision: got.decision, ...got.consent }, at).toEqual({ decision: want.decision, mode: want.mode, adUserData: want.adUserData, adPersonalization: want.adPersonalization });
-          const because = (row as DecisionRow & { because?: Record<string, string> }).because?.[destination];
+          const because = row.because?.[destination];
           if (because) expect(got.receipt.rule, at).toContain(because);
+          const flagsBecause = row.flagsBecause?.[destination];
+          if (flagsBecause) expect(got.receipt.googleConsentBy.adUserData, at).toContain(flagsBecause);
           if (want.decision === 'deny') {
             expect(got.item, at).toBeNull();
             continue;

@@ -58,9 +58,9 @@ describe('the decision table (consent/src/evaluate/fixtures/decisions.v1.json) t
       });
       // The receipt carries the same flags the adapters get.
       expect([verdict.receipt.adUserData, verdict.receipt.adPersonalization], at).toEqual([want.adUserData, want.adPersonalization]);
-      const because = (row as DecisionRow & { because?: Record<string, string> }).because?.[destination];
+      const because = row.because?.[destination];
       if (because) expect(verdict.receipt.rule, at).toContain(because);
-      const flagsBecause = (row as DecisionRow & { flagsBecause?: Record<string, string> }).flagsBecause?.[destination];
+      const flagsBecause = row.flagsBecause?.[destination];
       if (flagsBecause) expect(verdict.receipt.googleConsentBy.adUserData, at).toContain(flagsBecause);
       if (want.decision === 'deny') {
         expect(verdict.transforms, at).toEqual([]);

@@ -60,6 +60,10 @@ export interface DecisionRow {
   secGpc?: boolean;
   /** Per destination: `"<decision> <adUserData><adPersonalization> [path=action …]"`, G = granted, D = denied. */
   expect: Record<string, string>;
+  /** Per destination: a substring the receipt's `rule` must contain (why it got what it got). */
+  because?: Record<string, string>;
+  /** Per destination: a substring of the receipt's `googleConsentBy.adUserData`. */
+  flagsBecause?: Record<string, string>;
 }
 
 export interface Expectation {
