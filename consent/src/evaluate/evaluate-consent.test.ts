@@ -183,6 +183,22 @@ describe("evaluateConsent — Google's forwarded consent flags (issue 16)", () =
     expect(Object.keys(ga4.receipt.purposes).sort()).toEqual(['advertising', 'measurement', 'personalization']);
   });
 
+  it('can require an explicit ad_personalization grant in the EEA by giving the flag its own purpose', () => {
+    const doc = exampleDocument();
+    doc.purposes['personalized-ads'] = { description: 'Remarketing and personalised ads', tcf: { purposes: [1, 3, 4] } };
+    doc.jurisdictions[0].signals.gcm['personalized-ads'] = ['ad_personalization'];
+    doc.googleConsentFlags = { adUserData: 'advertising', adPersonalization: 'personalized-ads' };
+    const parsed = parsePolicy(doc);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const flags = (consentMode: Record<string, string>) => {
+      const ga4 = evaluateConsent({ policy: parsed.policy, policyVersion: 'v', signals: decodeSignals({ consentMode } as ConsentSignals, false), location: DE, destinations: ['ga4'], gvl }).destinations.ga4!;
+      return [ga4.adUserData, ga4.adPersonalization];
+    };
+    const granted = { ad_storage: 'granted', ad_user_data: 'granted', analytics_storage: 'granted' };
+    expect(flags(granted)).toEqual(['granted', 'denied']);
+    expect(flags({ ...granted, ad_personalization: 'granted' })).toEqual(['granted', 'granted']);
+  });
+
   it('forwards DENIED when the policy has no purpose for the flags to follow', () => {
     const doc = JSON.parse(JSON.stringify(exampleDocument()).replaceAll('"advertising"', '"ads"'));
     delete doc.googleConsentFlags;
