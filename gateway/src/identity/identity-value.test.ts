@@ -90,6 +90,9 @@ describe('hashing', () => {
     // email: one text for both vendors; phone: Meta digits and Google's +E.164 are two texts.
     expect(calls).toBe(3);
     expect(memo.size).toBe(3);
+    // The number is read once per distinct text and region list, then reused for every profile.
+    expect(memo.readPhone('07911 123456', ['GB'])).toBe(memo.readPhone('07911 123456', ['GB']));
+    expect(memo.readPhone('07911 123456', [])).toEqual({ ok: false });
     expect(identityOutcome(meta, 'email', 'jane@example.com', options)).toEqual({ kind: 'value', value: 'h(jane@example.com)' });
   });
 

@@ -1,13 +1,12 @@
-import type { HashMemo } from './hash-memo.ts';
 import type { IdentityField, IdentityProfile, NormalizeContext } from './identity-profile.ts';
 import { isSha256Hex } from './sha256.ts';
 import { sha256HexSync } from './sha256-sync.ts';
 
-/** What one request's identity work may use: default phone regions, and the request's hash memo. */
-export interface IdentityOptions extends NormalizeContext {
-  /** Hash each distinct text once per request (`createHashMemo`); without it every value is hashed anew. */
-  memo?: HashMemo;
-}
+/**
+ * What one request's identity work may use: default phone regions, and the request's memo
+ * (`createHashMemo`: each distinct text hashed, each phone read, once; without it, every time).
+ */
+export type IdentityOptions = NormalizeContext;
 
 /** What became of one field: sent (`value`), not given or not taken (`absent`), or given but not a valid value (`invalid`). */
 export type IdentityOutcome = { kind: 'value'; value: string } | { kind: 'absent' } | { kind: 'invalid' };

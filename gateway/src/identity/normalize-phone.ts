@@ -48,9 +48,9 @@ export function readPhone(raw: string, regions: readonly string[] = []): PhoneRe
   return INVALID;
 }
 
-/** Meta: digits with country code, no `+`; Google and TikTok: E.164 with `+`. */
-export function normalizePhone(raw: string, withPlus: boolean, regions: readonly string[] = []): string | undefined {
-  const reading = readPhone(raw, regions);
+/** Meta: digits with country code, no `+`; Google and TikTok: E.164 with `+`. `read` may be a request memo's. */
+export function normalizePhone(raw: string, withPlus: boolean, regions: readonly string[] = [], read: (raw: string, regions: readonly string[]) => PhoneReading = readPhone): string | undefined {
+  const reading = read(raw, regions);
   if (!reading.ok) return undefined;
   return withPlus ? reading.e164 : reading.e164.slice(1);
 }
