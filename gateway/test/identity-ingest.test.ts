@@ -84,6 +84,22 @@ describe('phone default regions through ingest (no consent policy)', () => {
     expect(phones(sent, e.eventId)).toEqual({ meta: await sha256Hex('447911123456'), tiktok: await sha256Hex('+447911123456') });
   });
 
+  it('gives Google (GA4 and Google Ads) the same number as E.164 with +', async () => {
+    await seedSite({
+      ...SITE,
+      defaultCountry: 'GB',
+      destinations: {
+        ga4: { type: 'ga4', measurementId: 'G-PHONE1234', apiSecretSecret: 'GA4_SECRET_TEST' },
+        ads: { type: 'google_ads', customerId: '1234567890', conversionActionId: '555', developerTokenSecret: 'ADS_DEV_TOKEN_TEST', oauthClientIdSecret: 'ADS_CLIENT_ID_TEST', oauthClientSecretSecret: 'ADS_CLIENT_SECRET_TEST', oauthRefreshTokenSecret: 'ADS_REFRESH_TOKEN_TEST' },
+      },
+    });
+    const e = trackEvent({ userId: 'customer-42', user: { phone: '07911 123456' } });
+    const sent = (await ingest([e])) as unknown as Array<{ destinationKey: string; item: any }>;
+    const digest = await sha256Hex('+447911123456');
+    expect(sent.find((m) => m.destinationKey === 'ga4')!.item.user_data.sha256_phone_number).toEqual([digest]);
+    expect(sent.find((m) => m.destinationKey === 'ads')!.item.conversion.userIdentifiers).toEqual([{ hashedPhoneNumber: digest }]);
+  });
+
   it('the event’s own address country comes before defaultCountry and the request country', async () => {
     const e = event({ phone: '06 12 34 56 78', country: 'France' });
     const sent = await ingest([e], { cf: { country: 'DE' } });
