@@ -187,4 +187,18 @@ describe('the request country under a consent policy', () => {
     expect(phones(sent, e.eventId).meta).toBeUndefined();
     expect(await invalidRows(e.eventId)).toEqual([{ destination: 'meta', detail: null }]);
   });
+
+  it('the policy simulator reads phones the same way, with the simulated location as the request country', async () => {
+    await withPolicy({ action: 'generalize', ipv4Prefix: 24, ipv6Prefix: 48 });
+    const simulate = async (phone: string) => {
+      const body = { event: event({ phone }), location: { country: 'US', region: 'US-CA' }, ip: '203.0.113.50' };
+      const response = await worker.fetch(new Request('https://gw.example/v1/admin/sites/test-shop/policy/simulate', { method: 'POST', headers: ADMIN, body: JSON.stringify(body) }), env as Env, createExecutionContext());
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { destinations: { meta: { item: { user_data: { ph?: string[] } }; identityIssues?: string[] } } }).destinations.meta;
+    };
+    expect((await simulate('(212) 555-0187')).item.user_data.ph).toEqual([await sha256Hex('12125550187')]);
+    const bad = await simulate('12345');
+    expect(bad.item.user_data.ph).toBeUndefined();
+    expect(bad.identityIssues).toEqual(['invalid_phone']);
+  });
 });

@@ -2,6 +2,7 @@ import { applyFieldTransforms, decodeSignals, evaluateConsent, type Gvl } from '
 import { ConsentSignals, Event } from '@sluice/protocol';
 import { z } from 'zod';
 import { destinationFor } from '../../destinations/registry.ts';
+import { prepareItem } from '../../destinations/prepare-item.ts';
 import type { SiteConfig } from '../../site-config/site-config.ts';
 import type { LivePolicy } from '../../consent/live-policy.ts';
 
@@ -34,13 +35,22 @@ export async function simulate(site: SiteConfig, live: LivePolicy, gvl: Gvl | un
   for (const [key, config] of Object.entries(site.destinations)) {
     const verdict = evaluation.destinations[key]!;
     let item: unknown = null;
+    let identityIssues: string[] = [];
     if (verdict.decision !== 'deny') {
       const minimized = await applyFieldTransforms(event, request.ip, verdict.transforms);
-      const facts = { ip: minimized.ip, userAgent: undefined, receivedAt: Date.parse(event.timestamp) };
+      // The simulated location stands in for the request's edge country (phone default region), as at ingest.
+      const facts = { ip: minimized.ip, userAgent: undefined, receivedAt: Date.parse(event.timestamp), country: request.location.country };
       const consent = { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization };
-      item = await destinationFor(config).toItem(minimized.event, facts, config, consent);
+      ({ item, issues: identityIssues } = await prepareItem(destinationFor(config), minimized.event, facts, config, consent, site));
     }
-    destinations[key] = { decision: verdict.decision, consent: { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization }, transforms: verdict.transforms, item, receipt: verdict.receipt };
+    destinations[key] = {
+      decision: verdict.decision,
+      consent: { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization },
+      transforms: verdict.transforms,
+      item,
+      ...(identityIssues.length > 0 && { identityIssues }),
+      receipt: verdict.receipt,
+    };
   }
   return { jurisdiction: evaluation.jurisdiction.id, purposes: evaluation.purposes, destinations };
 }
