@@ -13,6 +13,7 @@ import { sha256Hex } from '../src/identity/sha256.ts';
 import type { SiteConfig } from '../src/site-config/site-config.ts';
 import { ADMIN, putPolicy, recordingQueue, testPolicy } from './consent-fixtures.ts';
 import { ORIGIN, WRITE_KEY, seedSite, site, trackEvent } from './fixtures.ts';
+import { makeTcString } from '../../consent/src/testing/make-tc-string.ts';
 
 const SITE: SiteConfig = {
   ...site,
@@ -200,5 +201,15 @@ describe('the request country under a consent policy', () => {
     const bad = await simulate('12345');
     expect(bad.item.user_data.ph).toBeUndefined();
     expect(bad.identityIssues).toEqual(['invalid_phone']);
+  });
+
+  it('the policy simulator shows the whole decoded TC string, Publisher TC fields included', async () => {
+    await withPolicy({ action: 'generalize', ipv4Prefix: 24, ipv6Prefix: 48 });
+    const tcString = makeTcString({ purposeConsents: [1, 2, 3, 4, 7], vendorConsents: [755], publisherConsents: [1], publisherCustomConsents: [2], numCustomPurposes: 3 });
+    const body = { event: event({ email: 'jane@example.com' }), signals: { tcString }, location: { country: 'DE' } };
+    const response = await worker.fetch(new Request('https://gw.example/v1/admin/sites/test-shop/policy/simulate', { method: 'POST', headers: ADMIN, body: JSON.stringify(body) }), env as Env, createExecutionContext());
+    const answer = (await response.json()) as { tcf: { source: string; decoded: Record<string, unknown> } };
+    expect(answer.tcf.source).toBe('tcString');
+    expect(answer.tcf.decoded).toMatchObject({ numCustomPurposes: 3, publisherConsents: [1], publisherCustomConsents: [2], purposeConsents: [1, 2, 3, 4, 7], vendorConsents: [755] });
   });
 });

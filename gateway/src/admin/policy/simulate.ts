@@ -19,7 +19,7 @@ export type SimulateRequest = z.infer<typeof SimulateRequest>;
 /**
  * Runs the same decode → evaluate → minimize → `toItem` path as ingest, without queuing or
  * auditing, and returns per destination the decision, the receipt, the transforms and the
- * vendor-shaped item (hashed) it would receive.
+ * vendor-shaped item (hashed) it would receive; with a TC string, the whole decoded string too.
  */
 export async function simulate(site: SiteConfig, live: LivePolicy, gvl: Gvl | undefined, request: SimulateRequest, event: Event) {
   const signals = decodeSignals(request.signals ?? event.consent, request.secGpc);
@@ -52,5 +52,7 @@ export async function simulate(site: SiteConfig, live: LivePolicy, gvl: Gvl | un
       receipt: verdict.receipt,
     };
   }
-  return { jurisdiction: evaluation.jurisdiction.id, purposes: evaluation.purposes, destinations };
+  // The whole decoded TC string (every field the IAB's TCModel decodes), so a dry run shows what the CMP said.
+  const tcf = signals.tcf?.ok ? { tcf: { source: signals.tcf.source, decoded: signals.tcf.value, validity: signals.tcf.validity } } : {};
+  return { jurisdiction: evaluation.jurisdiction.id, purposes: evaluation.purposes, destinations, ...tcf };
 }
