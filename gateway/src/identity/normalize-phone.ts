@@ -12,11 +12,11 @@ import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from '
  * the free plan) and to matching the wrong person.
  */
 
-/** What a phone number could be read as: E.164 (`+` and digits), or why not. */
+/** What a phone number could be read as: E.164 (`+` and digits), or not a number of any region. */
 export type PhoneReading = { ok: true; e164: string } | { ok: false };
 
 const INVALID: PhoneReading = { ok: false };
-/** Extension markers libphonenumber understands (`ext. 12`, `x12`, `#12`); E.164 drops the extension. */
+/** Extension markers with letters (`ext. 12`, `extension 12`, `x12`), allowed through the letter check; E.164 drops the extension. */
 const EXTENSION = /(?:ext(?:ension)?\.?|x)\s*\d+\s*$/iu;
 
 /**
@@ -31,7 +31,7 @@ const EXTENSION = /(?:ext(?:ension)?\.?|x)\s*\d+\s*$/iu;
  * metadata); a national number must be valid, since guessing its country wrongly sends someone
  * else's number. Trunk prefixes are handled per country: `+33 (0)6…` loses the `(0)`, while
  * Italy's leading 0 stays (`+39 06…`).
- * @example normalizePhone('07911 123456', true, ['GB']) // '+447911123456'
+ * @example readPhone('07911 123456', ['GB']) // { ok: true, e164: '+447911123456' }
  */
 export function readPhone(raw: string, regions: readonly string[] = []): PhoneReading {
   const text = raw.normalize('NFKC').trim();
@@ -50,7 +50,11 @@ export function readPhone(raw: string, regions: readonly string[] = []): PhoneRe
   return INVALID;
 }
 
-/** Meta: digits with country code, no `+`; Google and TikTok: E.164 with `+`. `read` may be a request memo's. */
+/**
+ * The phone as a vendor takes it: Meta digits with country code and no `+`, Google and TikTok
+ * E.164 with `+`. `read` may be a request memo's `readPhone`.
+ * @example normalizePhone('07911 123456', false, ['GB']) // '447911123456'
+ */
 export function normalizePhone(raw: string, withPlus: boolean, regions: readonly string[] = [], read: (raw: string, regions: readonly string[]) => PhoneReading = readPhone): string | undefined {
   const reading = read(raw, regions);
   if (!reading.ok) return undefined;
