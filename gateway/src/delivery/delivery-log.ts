@@ -39,10 +39,15 @@ export async function recordConsentDrops(env: Env, siteId: string, destinationKe
 
 /**
  * Counts events whose phone number could not be read as a number of any region for a destination
- * (sent without it). Only event ids: the number itself is never stored or logged.
+ * (sent without it), all destinations in one D1 batch. Only event ids: the number itself is never
+ * stored or logged.
  */
-export async function recordInvalidPhones(env: Env, siteId: string, destinationKey: string, eventIds: string[]): Promise<void> {
-  await recordOutcomes(env, eventIds.map((eventId) => ({ message: { siteId, destinationKey, eventId }, outcome: 'invalid_phone' })));
+export async function recordInvalidPhones(env: Env, siteId: string, eventIdsByDestination: ReadonlyMap<string, string[]>): Promise<void> {
+  const entries: OutcomeEntry[] = [];
+  for (const [destinationKey, eventIds] of eventIdsByDestination) {
+    for (const eventId of eventIds) entries.push({ message: { siteId, destinationKey, eventId }, outcome: 'invalid_phone' });
+  }
+  await recordOutcomes(env, entries);
 }
 
 /** A dead letter to store: `item` must already be in its storable form (see `Destination.forStorage`). */

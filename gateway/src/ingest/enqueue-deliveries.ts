@@ -59,7 +59,7 @@ export async function enqueueDeliveries(
   }
   if (planner && audit.length > 0) await writeAudit(env.DB, audit, planner.live.policy.retention.auditLog, facts.receivedAt);
   await Promise.all([...dropped].map(([key, ids]) => recordConsentDrops(env, site.id, key, ids)));
-  await Promise.all([...invalidPhones].map(([key, ids]) => recordInvalidPhones(env, site.id, key, ids)));
+  await recordInvalidPhones(env, site.id, invalidPhones);
   await enqueueMessages(env, messages);
   return messages.length;
 }
