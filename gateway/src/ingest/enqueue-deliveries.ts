@@ -47,7 +47,9 @@ export async function enqueueDeliveries(
       const verdict = planner.verdict(event, destinationKey);
       audit.push({ siteId: site.id, eventId: event.eventId, receipt: verdict.receipt });
       if (verdict.decision === 'deny') {
-        push(dropped, destinationKey, event.eventId);
+        const ids = dropped.get(destinationKey);
+        if (ids) ids.push(event.eventId);
+        else dropped.set(destinationKey, [event.eventId]);
         continue;
       }
       const minimized = await applyFieldTransforms(event, facts.ip, verdict.transforms);
@@ -64,6 +66,7 @@ export async function enqueueDeliveries(
   return messages.length;
 }
 
+/** Adds an event id to a per-destination list. */
 function push(map: Map<string, string[]>, key: string, id: string): void {
   const ids = map.get(key);
   if (ids) ids.push(id);
