@@ -34,7 +34,8 @@ const EXTENSION = /(?:ext(?:ension)?\.?|x)\s*\d+\s*$/iu;
  * @example readPhone('07911 123456', ['GB']) // { ok: true, e164: '+447911123456' }
  */
 export function readPhone(raw: string, regions: readonly string[] = []): PhoneReading {
-  const text = raw.normalize('NFKC').trim();
+  // `tel:` URIs (RFC 3966) come from links copied into forms.
+  const text = raw.normalize('NFKC').trim().replace(/^tel:/i, '');
   // Letters other than an extension marker are not a phone number (libphonenumber would read
   // "1-800-FLOWERS" as digits; a form field saying "call me" is not a number).
   if (!/\d/.test(text) || /\p{L}/u.test(text.replace(EXTENSION, ''))) return INVALID;
