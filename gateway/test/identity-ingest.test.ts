@@ -10,6 +10,8 @@ import type { Env } from '../src/env.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { clearGvlCache } from '../src/consent/live-gvl.ts';
 import { sha256Hex } from '../src/identity/sha256.ts';
+import { createHashMemo, sha256HexSync } from '../src/identity/index.ts';
+import { enqueueDeliveries } from '../src/ingest/enqueue-deliveries.ts';
 import type { SiteConfig } from '../src/site-config/site-config.ts';
 import { ADMIN, putPolicy, recordingQueue, testPolicy } from './consent-fixtures.ts';
 import { ORIGIN, WRITE_KEY, seedSite, site, trackEvent } from './fixtures.ts';
@@ -131,6 +133,26 @@ describe('phone default regions through ingest (no consent policy)', () => {
     const sent = await ingest([e]);
     expect(phones(sent, e.eventId)).toEqual({ meta: digest, tiktok: digest });
     expect(await invalidRows(e.eventId)).toEqual([]);
+  });
+});
+
+describe('the per-request hash memo', () => {
+  it('hashes each distinct normalized value once for all events and destinations of a request', async () => {
+    const hashed: string[] = [];
+    const hashes = createHashMemo((text) => {
+      hashed.push(text);
+      return sha256HexSync(text);
+    });
+    const { sent, queue } = recordingQueue();
+    const queues = { DELIVERY_META: queue, DELIVERY_TIKTOK: queue };
+    const user = { email: 'Jane@Example.com', phone: '+44 7911 123456', externalId: 'Cust-1' };
+    const events = Array.from({ length: 5 }, () => trackEvent({ user })) as Parameters<typeof enqueueDeliveries>[2];
+    await enqueueDeliveries({ ...(env as Env), ...queues } as Env, SITE, events, { ip: '203.0.113.50', userAgent: 'UA', receivedAt: Date.now(), hashes });
+    expect(sent).toHaveLength(10);
+    // Meta: email, digits-only phone, external id; TikTok adds only its +E.164 phone. 4 digests, not 30.
+    expect(hashed.sort()).toEqual(['+447911123456', '447911123456', 'cust-1', 'jane@example.com']);
+    const meta = sent.find((m) => m.destinationKey === 'meta')!.item as { user_data: { em: string[] } };
+    expect(meta.user_data.em).toEqual([await sha256Hex('jane@example.com')]);
   });
 });
 
