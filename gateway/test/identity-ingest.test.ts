@@ -12,7 +12,7 @@ import { clearGvlCache } from '../src/consent/live-gvl.ts';
 import { sha256Hex } from '../src/identity/sha256.ts';
 import { createHashMemo, sha256HexSync } from '../src/identity/index.ts';
 import { enqueueDeliveries } from '../src/ingest/enqueue-deliveries.ts';
-import type { SiteConfig } from '../src/site-config/site-config.ts';
+import { SiteConfig } from '../src/site-config/site-config.ts';
 import { ADMIN, putPolicy, recordingQueue, testPolicy } from './consent-fixtures.ts';
 import { ORIGIN, WRITE_KEY, seedSite, site, trackEvent } from './fixtures.ts';
 import { makeTcString } from '../../consent/src/testing/make-tc-string.ts';
@@ -133,6 +133,15 @@ describe('phone default regions through ingest (no consent policy)', () => {
     const sent = await ingest([e]);
     expect(phones(sent, e.eventId)).toEqual({ meta: digest, tiktok: digest });
     expect(await invalidRows(e.eventId)).toEqual([]);
+  });
+});
+
+describe('site config defaultCountry', () => {
+  it('takes an ISO 3166-1 alpha-2 code in capitals, and nothing else', () => {
+    const parse = (defaultCountry: unknown) => SiteConfig.safeParse({ ...SITE, defaultCountry }).success;
+    expect(parse('GB')).toBe(true);
+    expect(parse(undefined)).toBe(true);
+    for (const bad of ['gb', 'UK', 'XX', 'EU', 'GBR', 'United Kingdom', '', 44]) expect(parse(bad), String(bad)).toBe(false);
   });
 });
 
