@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TCString } from '@iabtechlabtcf/core';
+import { FieldSequence, TCString, type TCModel } from '@iabtechlabtcf/core';
 import { decodeTcString } from './decode-tc-string.ts';
 import { validateTcData } from './validate-tc-data.ts';
 import { CORE_OFFSETS, lcg, makeTcString, patchBits, readBits } from '../testing/make-tc-string.ts';
@@ -79,6 +79,46 @@ describe('decodeTcString', () => {
     expect(encodings.bitfield).toBeGreaterThan(20);
   });
 
+  it('exposes every field the official TCModel decodes, under its IAB name, with the same value', () => {
+    // The IAB's own list of what a v2 string carries, segment by segment: a field the library
+    // starts decoding in a new version fails this test until TcData exposes it.
+    const decodedFields = Object.values(new FieldSequence()['2']).flat() as string[];
+    expect(decodedFields).toContain('numCustomPurposes');
+    const rand = lcg(11);
+    const strings = [
+      makeTcString({ purposeConsents: [1, 2, 7], vendorConsents: [4, 755], publisherConsents: [1, 3], publisherLegitimateInterests: [2], publisherCustomConsents: [1, 3], publisherCustomLegitimateInterests: [2], numCustomPurposes: 3, restrictions: [{ purposeId: 2, type: 1, vendorIds: [4] }] }),
+      makeTcString({ purposeConsents: [1], vendorConsents: [755], segments: ['core'] }),
+      makeTcString({ purposeConsents: [1], vendorConsents: [755], segments: ['core', 'vendorsDisclosed'] }),
+      ...Array.from({ length: 20 }, () =>
+        makeTcString({
+          purposeConsents: pick(rand, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.5),
+          vendorConsents: pick(rand, GVL_IDS, 0.3),
+          specialFeatureOptins: pick(rand, [1, 2], 0.5),
+          publisherConsents: pick(rand, [1, 2, 3, 4, 7], 0.5),
+          publisherCustomConsents: pick(rand, [1, 2, 3, 4], 0.5),
+          numCustomPurposes: 4,
+        }),
+      ),
+    ];
+    for (const tc of strings) {
+      const official = TCString.decode(tc) as unknown as Record<string, unknown> & TCModel;
+      const decoded = decodeTcString(tc);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      const ours = decoded.value as unknown as Record<string, unknown>;
+      for (const field of decodedFields) {
+        expect(Object.keys(ours), `TcData lacks ${field}`).toContain(field);
+        expect(ours[field], `${field} of ${tc}`).toEqual(asData(field, official[field], ours));
+      }
+    }
+  });
+
+  it('decodes numCustomPurposes from the publisher TC segment', () => {
+    const decoded = decodeTcString(makeTcString({ purposeConsents: [1], publisherCustomConsents: [2], numCustomPurposes: 5 }));
+    expect(decoded.ok && [decoded.value.numCustomPurposes, decoded.value.publisherCustomConsents]).toEqual([5, [2]]);
+    const none = decodeTcString(makeTcString({ purposeConsents: [1], segments: ['core', 'vendorsDisclosed'] }));
+    expect(none.ok && [none.value.numCustomPurposes, none.value.publisherTC]).toEqual([0, null]);
+  });
+
   it.each(cases)('rejects malformed input with a reason: $name', ({ input, reason }) => {
     const decoded = decodeTcString(input);
     expect(decoded).toEqual({ ok: false, reason: expect.stringContaining(reason) });
@@ -135,3 +175,22 @@ describe('validateTcData', () => {
     expect(v.notes.join()).toContain('consent-only purposes 3');
   });
 });
+
+/** The official model's value as TcData holds it: vectors as sorted ids, dates as ISO text, numbers as numbers. */
+function asData(field: string, value: unknown, ours: Record<string, unknown>): unknown {
+  const segments = ours.segments as string[];
+  if (field === 'vendorsDisclosed' && !segments.includes('disclosedVendors')) return null;
+  if (field === 'vendorsAllowed' && !segments.includes('allowedVendors')) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (field === 'publisherRestrictions') {
+    const vector = value as TCModel['publisherRestrictions'];
+    return vector
+      .getRestrictions()
+      .map((r) => ({ purposeId: r.purposeId, restrictionType: r.restrictionType, vendorIds: vector.getVendors(r).sort((a, b) => a - b) }))
+      .filter((r) => r.vendorIds.length > 0)
+      .sort((a, b) => a.purposeId! - b.purposeId! || a.restrictionType - b.restrictionType);
+  }
+  if (value && typeof value === 'object' && 'values' in value) return [...(value as { values(): Iterable<number> }).values()].sort((a, b) => a - b);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return value;
+}

@@ -76,6 +76,11 @@ function toTcData(model: TCModel, segments: TcSegment[]): TcData {
     publisherRestrictions: restrictions(model),
     vendorsDisclosed: segments.includes('disclosedVendors') ? ids(model.vendorsDisclosed) : null,
     vendorsAllowed: segments.includes('allowedVendors') ? ids(model.vendorsAllowed) : null,
+    publisherConsents: ids(model.publisherConsents),
+    publisherLegitimateInterests: ids(model.publisherLegitimateInterests),
+    numCustomPurposes: Number(model.numCustomPurposes),
+    publisherCustomConsents: ids(model.publisherCustomConsents),
+    publisherCustomLegitimateInterests: ids(model.publisherCustomLegitimateInterests),
     publisherTC: segments.includes('publisherTC')
       ? {
           purposeConsents: ids(model.publisherConsents),

@@ -23,6 +23,11 @@ export type TcSegment = 'core' | 'disclosedVendors' | 'allowedVendors' | 'publis
 /**
  * A decoded TC string as plain data (ids as sorted arrays). Decoding says nothing about whether
  * it counts as valid consent: see `validateTcData`.
+ *
+ * Every field the IAB's `TCModel` decodes from a v2 string (its `FieldSequence`, all segments) is
+ * here under the IAB's own name, with the IAB's value for an absent segment (empty, 0); the
+ * test in decode-tc-string.test.ts checks them one by one against the official decoder.
+ * `vendorsDisclosed`, `vendorsAllowed` and `publisherTC` are null when their segment is absent.
  */
 export interface TcData {
   version: number;
@@ -47,6 +52,14 @@ export interface TcData {
   /** Null when the Disclosed Vendors segment is absent (mandatory since TCF 2.3). */
   vendorsDisclosed: number[] | null;
   vendorsAllowed: number[] | null;
+  /** Publisher TC segment, IAB names (empty when the segment is absent, as in `TCModel`). */
+  publisherConsents: number[];
+  publisherLegitimateInterests: number[];
+  /** NumCustomPurposes: how many custom purposes the publisher defines (0 without a Publisher TC segment). */
+  numCustomPurposes: number;
+  publisherCustomConsents: number[];
+  publisherCustomLegitimateInterests: number[];
+  /** The Publisher TC segment in Sluice's shape, null when absent (what the evaluator reads). */
   publisherTC: PublisherTc | null;
   segments: TcSegment[];
 }

@@ -20,7 +20,8 @@ function tc(overrides: Partial<TcData> = {}): TcData {
     consentLanguage: 'EN', vendorListVersion: 9, policyVersion: 5, isServiceSpecific: true, useNonStandardTexts: false,
     specialFeatureOptins: [], purposeConsents: [1, 2, 3, 4, 7], purposeLegitimateInterests: [2, 4, 7], purposeOneTreatment: false,
     publisherCountryCode: 'DE', vendorConsents: [10, 11, 12, 13], vendorLegitimateInterests: [10, 12], publisherRestrictions: [],
-    vendorsDisclosed: [10, 11, 12, 13], vendorsAllowed: null, publisherTC: null, segments: ['core', 'disclosedVendors'],
+    vendorsDisclosed: [10, 11, 12, 13], vendorsAllowed: null, publisherConsents: [], publisherLegitimateInterests: [], numCustomPurposes: 0,
+    publisherCustomConsents: [], publisherCustomLegitimateInterests: [], publisherTC: null, segments: ['core', 'disclosedVendors'],
     ...overrides,
   };
 }

@@ -15,7 +15,9 @@ export interface TcSpec {
   vendorsDisclosed?: number[];
   restrictions?: Array<{ purposeId: number; type: 0 | 1 | 2; vendorIds: number[] }>;
   publisherConsents?: number[];
+  publisherLegitimateInterests?: number[];
   publisherCustomConsents?: number[];
+  publisherCustomLegitimateInterests?: number[];
   numCustomPurposes?: number;
   segments?: Array<'core' | 'vendorsDisclosed' | 'publisherTC'>;
   created?: Date;
@@ -40,7 +42,9 @@ export function makeTcString(spec: TcSpec): string {
   }
   if (spec.numCustomPurposes) model.numCustomPurposes = spec.numCustomPurposes;
   model.publisherConsents.set(spec.publisherConsents ?? []);
+  model.publisherLegitimateInterests.set(spec.publisherLegitimateInterests ?? []);
   model.publisherCustomConsents.set(spec.publisherCustomConsents ?? []);
+  model.publisherCustomLegitimateInterests.set(spec.publisherCustomLegitimateInterests ?? []);
   const day = spec.created ?? new Date('2026-11-02T00:00:00Z');
   model.created = day;
   model.lastUpdated = spec.lastUpdated ?? day;

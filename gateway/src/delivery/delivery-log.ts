@@ -3,7 +3,7 @@ import type { DeliveryMessage } from './delivery-message.ts';
 import { insertRows } from './d1-chunks.ts';
 
 /** What happened to one message at one destination; the per-destination status counts these. */
-export type DeliveryOutcome = 'delivered' | 'retried' | 'dead_lettered' | 'duplicate' | 'dropped_consent' | 'replayed' | 'expired';
+export type DeliveryOutcome = 'delivered' | 'retried' | 'dead_lettered' | 'duplicate' | 'dropped_consent' | 'replayed' | 'expired' | 'invalid_phone';
 
 export interface OutcomeEntry {
   message: Pick<DeliveryMessage, 'siteId' | 'destinationKey' | 'eventId'>;
@@ -35,6 +35,19 @@ export async function recordOutcome(env: Env, message: DeliveryMessage, outcome:
  */
 export async function recordConsentDrops(env: Env, siteId: string, destinationKey: string, eventIds: string[]): Promise<void> {
   await recordOutcomes(env, eventIds.map((eventId) => ({ message: { siteId, destinationKey, eventId }, outcome: 'dropped_consent' })));
+}
+
+/**
+ * Counts events whose phone number could not be read as a number of any region for a destination
+ * (sent without it), all destinations in one D1 batch. Only event ids: the number itself is never
+ * stored or logged.
+ */
+export async function recordInvalidPhones(env: Env, siteId: string, eventIdsByDestination: ReadonlyMap<string, string[]>): Promise<void> {
+  const entries: OutcomeEntry[] = [];
+  for (const [destinationKey, eventIds] of eventIdsByDestination) {
+    for (const eventId of eventIds) entries.push({ message: { siteId, destinationKey, eventId }, outcome: 'invalid_phone' });
+  }
+  await recordOutcomes(env, entries);
 }
 
 /** A dead letter to store: `item` must already be in its storable form (see `Destination.forStorage`). */

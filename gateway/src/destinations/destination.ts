@@ -1,11 +1,23 @@
 import type { Event } from '@sluice/protocol';
 import type { Env } from '../env.ts';
+import type { HashMemo } from '../identity/index.ts';
+
+/** Identity problems a destination notes while building an item (counted in its status; never the value). */
+export type IdentityIssue = 'invalid_phone';
 
 /** What the gateway knows about the request an event came in on. Lives only for the request. */
 export interface RequestFacts {
   ip: string | undefined;
   userAgent: string | undefined;
   receivedAt: number;
+  /** Edge geo country of the request (`request.cf.country`); a phone default region only while `ip` is allowed. */
+  country?: string | undefined;
+  /** The site config's `defaultCountry` (set by `prepareItem`). */
+  defaultCountry?: string | undefined;
+  /** The request's hash memo: each distinct normalized value hashed once per request. */
+  hashes?: HashMemo;
+  /** Where `toItem` notes identity issues for this one item (set by `prepareItem`). */
+  issues?: Set<IdentityIssue>;
 }
 
 /**

@@ -8,17 +8,27 @@
 const NON_LETTER = /[^\p{L}]/gu;
 const PUNCT_SYMBOL_SPACE = /[\p{P}\p{S}\s]/gu;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** E.164 allows at most 15 digits; fewer than 7 cannot carry a country code and a subscriber number. */
-const PHONE_MIN_DIGITS = 7;
-const PHONE_MAX_DIGITS = 15;
 
 function clean(raw: string): string {
   return raw.normalize('NFC').trim().toLowerCase();
 }
 
-/** Trim, lowercase, remove whitespace; Google also drops dots and `+tag` in gmail/googlemail local parts. */
+/**
+ * RFC 5322 `name-addr`: an optional display name (quoted or not) and the address in angle
+ * brackets, `Erika Muster <erika@example.org>` or `"Muster, Erika" <erika@example.org>`.
+ */
+const NAME_ADDR = /^(?:"(?:[^"\\]|\\.)*"|[^<>"@]*)\s*<([^<>]*)>$/;
+
+/**
+ * Trim and lowercase; a display-name form gives its address. An address with whitespace inside
+ * is rejected, never squeezed: `erika muster@example.org` is nobody's address, and removing the
+ * space makes a plausible one of somebody else. Google also drops dots and `+tag` in
+ * gmail/googlemail local parts.
+ * @example normalizeEmail('Erika Muster <Erika@Example.org>') // 'erika@example.org'
+ */
 export function normalizeEmail(raw: string, googleRules = false): string | undefined {
-  const email = clean(raw).replace(/\s+/g, '');
+  const text = clean(raw);
+  const email = (NAME_ADDR.exec(text)?.[1] ?? text).trim();
   if (!EMAIL.test(email)) return undefined;
   if (!googleRules) return email;
   const at = email.lastIndexOf('@');
@@ -28,15 +38,8 @@ export function normalizeEmail(raw: string, googleRules = false): string | undef
   return local ? `${local}@${domain}` : undefined;
 }
 
-/**
- * Digits with country code and no leading zeros (`00` international prefix dropped too).
- * Meta wants the digits without `+`; Google and TikTok want E.164 with `+`.
- */
-export function normalizePhone(raw: string, withPlus: boolean): string | undefined {
-  const digits = raw.replace(/\D/g, '').replace(/^0+/, '');
-  if (digits.length < PHONE_MIN_DIGITS || digits.length > PHONE_MAX_DIGITS) return undefined;
-  return withPlus ? `+${digits}` : digits;
-}
+export { normalizePhone, readPhone, type PhoneReading } from './normalize-phone.ts';
+export { normalizeCountry } from './normalize-country.ts';
 
 /** Meta fn/ln: lowercase, punctuation, symbols and spaces removed, UTF-8 letters and digits kept. */
 export function normalizeNameCompact(raw: string): string | undefined {
@@ -118,32 +121,24 @@ export function normalizePostalGoogle(raw: string): string | undefined {
   return raw.normalize('NFC').replace(/[.~]/g, '').trim() || undefined;
 }
 
-/** Names and alpha-3 codes customers type often; anything else must already be ISO 3166-1 alpha-2. */
-const COUNTRY_ALIASES: Record<string, string> = {
-  uk: 'gb', unitedkingdom: 'gb', greatbritain: 'gb', england: 'gb', gbr: 'gb', usa: 'us', unitedstates: 'us',
-  unitedstatesofamerica: 'us', america: 'us', canada: 'ca', can: 'ca', germany: 'de', deutschland: 'de', deu: 'de',
-  france: 'fr', fra: 'fr', spain: 'es', espana: 'es', esp: 'es', italy: 'it', italia: 'it', ita: 'it',
-  netherlands: 'nl', nld: 'nl', belgium: 'be', austria: 'at', switzerland: 'ch', ireland: 'ie', portugal: 'pt',
-  poland: 'pl', sweden: 'se', norway: 'no', denmark: 'dk', finland: 'fi', australia: 'au', aus: 'au',
-  newzealand: 'nz', japan: 'jp', india: 'in', ind: 'in', brazil: 'br', mexico: 'mx', china: 'cn',
-};
-
-/** ISO 3166-1 alpha-2, lowercase (Meta country); Google sends it in clear, uppercased by its profile. */
-export function normalizeCountry(raw: string): string | undefined {
-  const letters = clean(raw).normalize('NFD').replace(/[^a-z]/g, '');
-  const code = COUNTRY_ALIASES[letters] ?? letters;
-  return /^[a-z]{2}$/.test(code) ? code : undefined;
-}
-
 /** Earliest birth year accepted; anything older is a typo or a placeholder. */
 const MIN_BIRTH_YEAR = 1900;
 
 /**
+ * A time of day after a date (`T08:15`, ` 08:15:00.000`, `T00:00:00Z`, `+02:00`, `-0500`, ` UTC`):
+ * CRMs and forms send birth dates as datetimes. It is cut off, never applied: a birth date is a
+ * calendar date, and shifting `1988-07-21T00:00:00+02:00` to UTC would make it the 20th.
+ */
+const TIME_PART = /(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
  * Date of birth as `YYYYMMDD` (Meta db). Accepts ISO order (`1990-07-04`, `19900704`) and
  * day/month/year orders only when unambiguous (one part above 12); rejects impossible dates.
+ * A time part is dropped and the date kept as written (no time-zone shift).
+ * @example normalizeBirthdate('1988-07-21T00:00:00.000Z') // '19880721'
  */
 export function normalizeBirthdate(raw: string, now = Date.now()): string | undefined {
-  const parts = raw.trim().split(/[^0-9]+/).filter(Boolean);
+  const parts = raw.trim().replace(TIME_PART, '').split(/[^0-9]+/).filter(Boolean);
   let ymd: [number, number, number] | undefined;
   if (parts.length === 1 && /^\d{8}$/.test(parts[0]!)) {
     const p = parts[0]!;

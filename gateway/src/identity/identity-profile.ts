@@ -1,3 +1,4 @@
+import type { HashMemo } from './hash-memo.ts';
 import {
   normalizeBirthdate,
   normalizeCityCompact,
@@ -28,9 +29,17 @@ export type IdentityField =
   | 'gender'
   | 'externalId';
 
+/** What a field's normalization may use besides the value itself. */
+export interface NormalizeContext {
+  /** Default regions for phone numbers written without country code, best first (see `phoneRegions`). */
+  regions?: readonly string[];
+  /** The request's memo: a phone number is read once for all profiles (see `createHashMemo`). */
+  memo?: HashMemo;
+}
+
 /** How one vendor takes one field: normalized, then SHA-256-hashed or (where the vendor says so) in clear. */
 export interface FieldRule {
-  normalize(raw: string): string | undefined;
+  normalize(raw: string, context?: NormalizeContext): string | undefined;
   hash: boolean;
 }
 
@@ -43,7 +52,7 @@ const clear = (normalize: FieldRule['normalize']): FieldRule => ({ normalize, ha
 /** Meta "customer information parameters": everything hashed, phone digits without `+`. */
 export const META_PROFILE: IdentityProfile = {
   email: hashed((v) => normalizeEmail(v)),
-  phone: hashed((v) => normalizePhone(v, false)),
+  phone: hashed((v, c) => normalizePhone(v, false, c?.regions, c?.memo?.readPhone)),
   firstName: hashed(normalizeNameCompact),
   lastName: hashed(normalizeNameCompact),
   city: hashed(normalizeCityCompact),
@@ -61,7 +70,7 @@ export const META_PROFILE: IdentityProfile = {
  */
 export const GOOGLE_PROFILE: IdentityProfile = {
   email: hashed((v) => normalizeEmail(v, true)),
-  phone: hashed((v) => normalizePhone(v, true)),
+  phone: hashed((v, c) => normalizePhone(v, true, c?.regions, c?.memo?.readPhone)),
   firstName: hashed((v) => normalizeNameSpaced(v, 'given')),
   lastName: hashed((v) => normalizeNameSpaced(v, 'family')),
   city: clear(normalizeSpacedLetters),
@@ -73,7 +82,7 @@ export const GOOGLE_PROFILE: IdentityProfile = {
 /** TikTok Events API: email, E.164 phone with `+` and external id, all hashed. Nothing else is sent. */
 export const TIKTOK_PROFILE: IdentityProfile = {
   email: hashed((v) => normalizeEmail(v)),
-  phone: hashed((v) => normalizePhone(v, true)),
+  phone: hashed((v, c) => normalizePhone(v, true, c?.regions, c?.memo?.readPhone)),
   externalId: hashed(normalizeExternalId),
 };
 

@@ -1,25 +1,48 @@
-import type { IdentityField, IdentityProfile } from './identity-profile.ts';
-import { isSha256Hex, sha256Hex } from './sha256.ts';
+import type { IdentityField, IdentityProfile, NormalizeContext } from './identity-profile.ts';
+import { isSha256Hex } from './sha256.ts';
+import { sha256HexSync } from './sha256-sync.ts';
+
+/**
+ * What one request's identity work may use: default phone regions, and the request's memo
+ * (`createHashMemo`: each distinct text hashed, each phone read, once; without it, every time).
+ */
+export type IdentityOptions = NormalizeContext;
+
+/** What became of one field: sent (`value`), not given or not taken (`absent`), or given but not a valid value (`invalid`). */
+export type IdentityOutcome = { kind: 'value'; value: string } | { kind: 'absent' } | { kind: 'invalid' };
+
+const ABSENT: IdentityOutcome = { kind: 'absent' };
+const INVALID: IdentityOutcome = { kind: 'invalid' };
+
+/**
+ * The outcome for one field under a vendor profile. An input that already is a SHA-256 digest
+ * passes through (lowercased) and is never hashed twice; a digest in a clear field cannot be
+ * un-hashed, so it is dropped (`invalid`).
+ * @example identityOutcome(META_PROFILE, 'phone', '07911 123456', { regions: ['GB'] }) // { kind: 'value', value: sha256('447911123456') }
+ */
+export function identityOutcome(profile: IdentityProfile, field: IdentityField, raw: string | undefined, options: IdentityOptions = {}): IdentityOutcome {
+  const rule = profile[field];
+  if (!rule || raw === undefined || raw.trim() === '') return ABSENT;
+  const trimmed = raw.trim();
+  if (isSha256Hex(trimmed)) return rule.hash ? { kind: 'value', value: trimmed.toLowerCase() } : INVALID;
+  const normalized = rule.normalize(raw, options);
+  if (normalized === undefined) return INVALID;
+  if (!rule.hash) return { kind: 'value', value: normalized };
+  return { kind: 'value', value: options.memo ? options.memo.sha256Hex(normalized) : sha256HexSync(normalized) };
+}
 
 /**
  * The value to send for one field under a vendor profile: SHA-256 of the normalized text for
  * hashed fields, the normalized text for fields the vendor takes in clear, undefined when the
- * vendor does not take the field or the input is not a valid value. An input that already is a
- * SHA-256 digest passes through (lowercased) and is never hashed twice; a digest in a clear
- * field cannot be un-hashed, so it is dropped.
+ * vendor does not take the field or the input is not a valid value (see `identityOutcome`).
  * @example await identityValue(META_PROFILE, 'phone', '+1 (650) 555-0100') // sha256('16505550100')
  */
-export async function identityValue(profile: IdentityProfile, field: IdentityField, raw: string | undefined): Promise<string | undefined> {
-  const rule = profile[field];
-  if (!rule || raw === undefined) return undefined;
-  const trimmed = raw.trim();
-  if (isSha256Hex(trimmed)) return rule.hash ? trimmed.toLowerCase() : undefined;
-  const normalized = rule.normalize(raw);
-  if (normalized === undefined) return undefined;
-  return rule.hash ? sha256Hex(normalized) : normalized;
+export async function identityValue(profile: IdentityProfile, field: IdentityField, raw: string | undefined, options?: IdentityOptions): Promise<string | undefined> {
+  const outcome = identityOutcome(profile, field, raw, options);
+  return outcome.kind === 'value' ? outcome.value : undefined;
 }
 
 /** The normalized text alone (for conformance tests; never for sending hashed fields). */
-export function normalizedValue(profile: IdentityProfile, field: IdentityField, raw: string): string | undefined {
-  return profile[field]?.normalize(raw);
+export function normalizedValue(profile: IdentityProfile, field: IdentityField, raw: string, context?: NormalizeContext): string | undefined {
+  return profile[field]?.normalize(raw, context);
 }

@@ -48,6 +48,8 @@ interface Row {
   sdk: Verdict;
   /** 'same', or why we deliberately differ from the Parameter Builder. */
   builder: Verdict;
+  /** Default phone regions (the libraries take none: they cannot add a country code). */
+  regions?: string[];
 }
 
 const SDK_MD5 = 'we pass through SHA-256 digests only; Meta documents SHA-256, an MD5 would be an unmatchable value';
@@ -60,8 +62,16 @@ const PB_ASCII = 'the Parameter Builder strips non-Latin letters ("münchen" →
 const PB_DIGITS = 'the Parameter Builder keeps digits in cities; Meta documents letters only, as the SDK does';
 const PB_ZIP_SPACE = 'the Parameter Builder keeps inner spaces in postal codes; Meta documents "no spaces"';
 const BOTH_NFC = 'we compose NFD input to NFC first so that one name has one hash; neither library does';
-const BOTH_SPACE_EMAIL = 'we remove inner whitespace in emails (Google documents it; a typed space is never part of an address); both libraries reject the value';
-const PHONE_RANGE = 'we require 7..15 digits (E.164); the Parameter Builder hashes any digit string';
+const PHONE_RANGE = 'we send only numbers libphonenumber reads as valid (or possible, with an explicit country code); the Parameter Builder hashes any digit string';
+const NATIONAL = 'a national number: the libraries strip the trunk 0 and hash it without country code; Meta documents that ph "must include the country code", so we add it from the default region (libphonenumber)';
+const TRUNK = 'the trunk prefix written as (0) inside an international number is not dialled (ITU-T E.123 §2.7); the libraries keep the 0 and hash a number that does not exist';
+const NO_REGION = 'a national number with no default region has no knowable country, so we send nothing; the libraries hash digits without country code, against Meta\'s "must include the country code"';
+const DISPLAY_NAME = 'the RFC 5322 display-name form ("Name <addr>"): we send the address; both libraries reject the whole value';
+const PB_VANITY = 'the Parameter Builder drops the letters of "+1 800 FLOWERS" and hashes 1800, nobody\'s number; we send nothing';
+const PB_PLACEHOLDER = 'the Parameter Builder turns a placeholder into a country ("N.A."/"n/a" → na = Namibia, "none" → no = Norway); Meta documents ISO 3166-1 alpha-2, and a placeholder is no country';
+const PB_NON_ISO = 'the Parameter Builder hashes any two letters ("xx", "uk"); Meta documents ISO 3166-1 alpha-2: XX is no country, UK is GB';
+const PB_NAME_CUT = 'the Parameter Builder cuts names it does not know to two letters ("Nederland" → ne = Niger); we map the name to its code (nl)';
+const PB_NON_LATIN = 'the Parameter Builder drops names in non-Latin script ("日本"); we map it to jp';
 const DOB_AMBIGUOUS = 'we do not guess day/month order when both are ≤ 12 or the date is impossible; both libraries hash something';
 
 const ROWS: Row[] = [
@@ -69,14 +79,14 @@ const ROWS: Row[] = [
   { field: 'email', input: ' Jane.Doe+news@GMail.com ', sdk: 'same', builder: 'same' },
   { field: 'email', input: 'not-an-email', sdk: 'same', builder: 'same' },
   { field: 'email', input: 'a@b', sdk: 'same', builder: 'same' },
-  { field: 'email', input: 'jane doe@example.com', sdk: BOTH_SPACE_EMAIL, builder: BOTH_SPACE_EMAIL },
+  { field: 'email', input: 'jane doe@example.com', sdk: 'same', builder: 'same' },
   { field: 'email', input: '62A14E44F765419D10FEA99367361A727C12365E2520F32218D505ED9AA0F62F', sdk: 'same', builder: 'same' },
   { field: 'email', input: 'd41d8cd98f00b204e9800998ecf8427e', sdk: SDK_MD5, builder: SDK_MD5 },
   { field: 'phone', input: '+1 (650) 555-0100', sdk: 'same', builder: 'same' },
   { field: 'phone', input: '0044 20 7946 0958', sdk: 'same', builder: 'same' },
-  { field: 'phone', input: '+49 (0)30 1234567', sdk: 'same', builder: 'same' },
-  { field: 'phone', input: '06 12 34 56 78', sdk: 'same', builder: 'same' },
-  { field: 'phone', input: '650.555.0100', sdk: 'the SDK keeps "." in phone numbers; Meta documents digits only', builder: 'same' },
+  { field: 'phone', input: '+49 (0)30 1234567', sdk: TRUNK, builder: TRUNK },
+  { field: 'phone', input: '06 12 34 56 78', sdk: NO_REGION, builder: NO_REGION },
+  { field: 'phone', input: '650.555.0100', regions: ['US'], sdk: 'the SDK keeps "." in phone numbers; Meta documents digits only', builder: NATIONAL },
   { field: 'phone', input: '12345', sdk: 'same', builder: PHONE_RANGE },
   { field: 'phone', input: '+1 234 567 890 123 456 7', sdk: 'same', builder: PHONE_RANGE },
   { field: 'firstName', input: '  Mary-Ann ', sdk: SDK_PUNCT, builder: 'same' },
@@ -110,6 +120,38 @@ const ROWS: Row[] = [
   { field: 'birthdate', input: '12/31/1990', sdk: SDK_DOB, builder: 'same' },
   { field: 'birthdate', input: '04/07/1990', sdk: DOB_AMBIGUOUS, builder: DOB_AMBIGUOUS },
   { field: 'birthdate', input: '1990-02-30', sdk: DOB_AMBIGUOUS, builder: DOB_AMBIGUOUS },
+  { field: 'email', input: 'Erika Muster <erika@example.org>', sdk: DISPLAY_NAME, builder: DISPLAY_NAME },
+  { field: 'email', input: '"Muster, Erika" <Erika@Example.org>', sdk: DISPLAY_NAME, builder: DISPLAY_NAME },
+  { field: 'email', input: 'erika muster@example.org', sdk: 'same', builder: 'same' },
+  { field: 'email', input: 'erika@exam ple.org', sdk: 'same', builder: 'same' },
+  { field: 'phone', input: '07911 123456', regions: ['GB'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '(212) 555-0187', regions: ['US'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '0176 12345678', regions: ['DE'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '+33 (0)6 12 34 56 78', sdk: TRUNK, builder: TRUNK },
+  { field: 'phone', input: '+39 06 1234 5678', sdk: 'same', builder: 'same' },
+  { field: 'phone', input: '06 1234 5678', regions: ['IT'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '612 34 56 78', regions: ['ES'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '98765 43210', regions: ['IN'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '(11) 91234-5678', regions: ['BR'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '090-1234-5678', regions: ['JP'], sdk: NATIONAL, builder: NATIONAL },
+  { field: 'phone', input: '+31 (0)20 123 4567', sdk: TRUNK, builder: TRUNK },
+  { field: 'phone', input: '442079460958', sdk: 'same', builder: 'same' },
+  { field: 'phone', input: '+1 800 FLOWERS', sdk: 'same', builder: PB_VANITY },
+  { field: 'birthdate', input: '1988-07-21T00:00:00.000Z', sdk: SDK_DOB, builder: 'same' },
+  { field: 'birthdate', input: '1988-07-21 08:15', sdk: SDK_DOB, builder: 'same' },
+  { field: 'birthdate', input: '1988-07-21T23:30:00-05:00', sdk: SDK_DOB, builder: 'same' },
+  { field: 'birthdate', input: '21.07.1988', sdk: SDK_DOB, builder: 'same' },
+  { field: 'country', input: 'N.A.', sdk: 'same', builder: PB_PLACEHOLDER },
+  { field: 'country', input: 'n/a', sdk: 'same', builder: PB_PLACEHOLDER },
+  { field: 'country', input: 'none', sdk: 'same', builder: PB_PLACEHOLDER },
+  { field: 'country', input: '?', sdk: 'same', builder: 'same' },
+  { field: 'country', input: 'NA', sdk: 'same', builder: 'same' },
+  { field: 'country', input: 'XX', sdk: 'same', builder: PB_NON_ISO },
+  { field: 'country', input: 'UK', sdk: SDK_THROWS_COUNTRY, builder: PB_NON_ISO },
+  { field: 'country', input: 'Italia', sdk: SDK_THROWS_COUNTRY, builder: 'same' },
+  { field: 'country', input: 'España', sdk: SDK_THROWS_COUNTRY, builder: 'same' },
+  { field: 'country', input: 'Nederland', sdk: SDK_THROWS_COUNTRY, builder: PB_NAME_CUT },
+  { field: 'country', input: '日本', sdk: SDK_THROWS_COUNTRY, builder: PB_NON_LATIN },
   { field: 'gender', input: 'Female', sdk: 'same', builder: 'same' },
   { field: 'gender', input: ' M ', sdk: 'same', builder: 'same' },
   { field: 'gender', input: 'non-binary', sdk: 'same', builder: 'same' },
@@ -119,8 +161,8 @@ const ROWS: Row[] = [
 ];
 
 describe('Meta profile vs Meta’s own normalization code', () => {
-  it.each(ROWS.map((r) => [`${r.field} ${JSON.stringify(r.input)}`, r] as const))('%s', async (_, row) => {
-    const ours = await identityValue(META_PROFILE, row.field, row.input);
+  it.each(ROWS.map((r) => [`${r.field} ${JSON.stringify(r.input)}${r.regions ? ` in ${r.regions.join(',')}` : ''}`, r] as const))('%s', async (_, row) => {
+    const ours = await identityValue(META_PROFILE, row.field, row.input, row.regions ? { regions: row.regions } : {});
     const oracles = { sdk: sdkHash(row.input, row.field), builder: builderHash(row.input, row.field) };
     for (const name of ['sdk', 'builder'] as const) {
       if (row[name] === 'same') expect(ours, `${name} agrees`).toBe(oracles[name]);

@@ -31,7 +31,7 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
     const planner = await consentPlanner(c.env, site, c.req.raw).catch(unavailable);
     const fresh = await claimEventIds(c.env, site.id, events.map((e) => e.event.eventId)).catch(unavailable);
     const accepted = events.map((e) => e.event).filter((event) => fresh.has(event.eventId));
-    await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw), planner).catch(async () => {
+    await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw, c.env.GEO_OVERRIDE), planner).catch(async () => {
       await releaseEventIds(c.env, site.id, [...fresh]).catch(() => undefined);
       unavailable();
     });

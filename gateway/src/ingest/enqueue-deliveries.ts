@@ -5,7 +5,8 @@ import { destinationFor } from '../destinations/registry.ts';
 import type { Env } from '../env.ts';
 import type { DestinationConfig, SiteConfig } from '../site-config/site-config.ts';
 import { enqueueMessages, QUEUE_SEND_BATCH_MAX } from '../delivery/queue-for.ts';
-import { recordConsentDrops } from '../delivery/delivery-log.ts';
+import { recordConsentDrops, recordInvalidPhones } from '../delivery/delivery-log.ts';
+import { prepareItem } from '../destinations/prepare-item.ts';
 import type { ConsentedDeliveryMessage } from '../consent/consented-delivery.ts';
 import type { ConsentPlanner } from '../consent/consent-planner.ts';
 import { writeAudit, type AuditRow } from '../consent/write-audit.ts';
@@ -30,6 +31,7 @@ export async function enqueueDeliveries(
   const messages: Array<{ type: DestinationConfig['type']; body: ConsentedDeliveryMessage }> = [];
   const audit: AuditRow[] = [];
   const dropped = new Map<string, string[]>();
+  const invalidPhones = new Map<string, string[]>();
   const ttl = planner ? durationMs(planner.live.policy.retention.deliveryQueue) : undefined;
   const expiry = ttl === undefined ? {} : { expiresAt: facts.receivedAt + ttl };
   for (const [destinationKey, config] of Object.entries(site.destinations)) {
@@ -37,7 +39,8 @@ export async function enqueueDeliveries(
     for (const event of events) {
       const base = { siteId: site.id, destinationKey, eventId: event.eventId };
       if (!planner) {
-        const item = await destination.toItem(event, facts, config, FULL_CONSENT);
+        const { item, issues } = await prepareItem(destination, event, facts, config, FULL_CONSENT, site);
+        if (issues.includes('invalid_phone')) push(invalidPhones, destinationKey, event.eventId);
         if (item !== null) messages.push({ type: config.type, body: { ...base, item } });
         continue;
       }
@@ -51,12 +54,21 @@ export async function enqueueDeliveries(
       }
       const minimized = await applyFieldTransforms(event, facts.ip, verdict.transforms);
       const consent = { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization };
-      const item = await destination.toItem(minimized.event, { ...facts, ip: minimized.ip }, config, consent);
+      const { item, issues } = await prepareItem(destination, minimized.event, { ...facts, ip: minimized.ip }, config, consent, site);
+      if (issues.includes('invalid_phone')) push(invalidPhones, destinationKey, event.eventId);
       if (item !== null) messages.push({ type: config.type, body: { ...base, item, receipt: verdict.receipt, ...expiry } });
     }
   }
   if (planner && audit.length > 0) await writeAudit(env.DB, audit, planner.live.policy.retention.auditLog, facts.receivedAt);
   await Promise.all([...dropped].map(([key, ids]) => recordConsentDrops(env, site.id, key, ids)));
+  await recordInvalidPhones(env, site.id, invalidPhones);
   await enqueueMessages(env, messages);
   return messages.length;
+}
+
+/** Adds an event id to a per-destination list. */
+function push(map: Map<string, string[]>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids) ids.push(id);
+  else map.set(key, [id]);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeCountry } from '../identity/normalize-country.ts';
 
 /** Names a worker secret (`wrangler secret put NAME`); credentials never live in KV. */
 const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'names a worker secret');
@@ -63,5 +64,15 @@ export const SiteConfig = z.strictObject({
   /** Exact origins (scheme://host[:port]) whose pages may send events. */
   allowedOrigins: z.array(z.url()).min(1),
   destinations: z.record(z.string().regex(/^[a-z0-9_-]{1,32}$/), DestinationConfig),
+  /**
+   * Where the site's customers mostly are: the default region for phone numbers written without
+   * a country code when the event carries no address country (`07911 123456` with `GB`). Before
+   * the request's edge country; see gateway/src/destinations/README.md.
+   */
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'defaultCountry is an ISO 3166-1 alpha-2 code in capitals, e.g. GB')
+    .refine((code) => normalizeCountry(code) === code.toLowerCase(), 'defaultCountry is not an ISO 3166-1 alpha-2 country')
+    .optional(),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -1,6 +1,7 @@
 import type { Event } from '@sluice/protocol';
 import type { DeliveryConsent, RequestFacts } from '../destination.ts';
-import { GOOGLE_PROFILE, identityValue } from '../../identity/index.ts';
+import { GOOGLE_PROFILE, identityOutcome, identityValue } from '../../identity/index.ts';
+import { identityOptions, phoneValue } from '../identity-options.ts';
 import { commerceOf, eventSecondsAt, sluiceEventName } from '../event-fields.ts';
 import { ga4EventName } from './ga4-event-name.ts';
 import type { Ga4ConsentValue, Ga4Item, Ga4UserData } from './ga4-item.ts';
@@ -30,7 +31,7 @@ export async function toGa4Item(event: Event, facts: RequestFacts, consent: Deli
   // user_provided_data needs a user_id; GA4 takes it in clear, so one that is an email or a phone number is not sent.
   if (event.userId && !looksLikeContact(event.userId)) item.user_id = event.userId;
   if (item.user_id && consent.adUserData === 'granted') {
-    const userData = await ga4UserData(event);
+    const userData = await ga4UserData(event, facts);
     if (userData) item.user_data = userData;
   }
   return item;
@@ -60,20 +61,21 @@ function params(event: Event): Ga4Item['event']['params'] {
   return out;
 }
 
-async function ga4UserData(event: Event): Promise<Ga4UserData | undefined> {
+async function ga4UserData(event: Event, facts: RequestFacts): Promise<Ga4UserData | undefined> {
   const user = event.user ?? {};
   const data: Ga4UserData = {};
-  const email = await identityValue(GOOGLE_PROFILE, 'email', user.email);
-  const phone = await identityValue(GOOGLE_PROFILE, 'phone', user.phone);
+  const options = identityOptions(event, facts);
+  const email = await identityValue(GOOGLE_PROFILE, 'email', user.email, options);
+  const phone = phoneValue(identityOutcome(GOOGLE_PROFILE, 'phone', user.phone, options), facts);
   if (email) data.sha256_email_address = [email];
   if (phone) data.sha256_phone_number = [phone];
   const address = {
-    sha256_first_name: await identityValue(GOOGLE_PROFILE, 'firstName', user.firstName),
-    sha256_last_name: await identityValue(GOOGLE_PROFILE, 'lastName', user.lastName),
-    city: await identityValue(GOOGLE_PROFILE, 'city', user.city),
-    region: await identityValue(GOOGLE_PROFILE, 'region', user.region),
-    postal_code: await identityValue(GOOGLE_PROFILE, 'postalCode', user.postalCode),
-    country: await identityValue(GOOGLE_PROFILE, 'country', user.country),
+    sha256_first_name: await identityValue(GOOGLE_PROFILE, 'firstName', user.firstName, options),
+    sha256_last_name: await identityValue(GOOGLE_PROFILE, 'lastName', user.lastName, options),
+    city: await identityValue(GOOGLE_PROFILE, 'city', user.city, options),
+    region: await identityValue(GOOGLE_PROFILE, 'region', user.region, options),
+    postal_code: await identityValue(GOOGLE_PROFILE, 'postalCode', user.postalCode, options),
+    country: await identityValue(GOOGLE_PROFILE, 'country', user.country, options),
   };
   const present = Object.fromEntries(Object.entries(address).filter(([, v]) => v !== undefined));
   if (Object.keys(present).length) data.address = [present];

@@ -1,7 +1,8 @@
 import type { Event } from '@sluice/protocol';
 import type { GoogleAdsDestinationConfig } from '../../site-config/site-config.ts';
 import type { DeliveryConsent, RequestFacts } from '../destination.ts';
-import { GOOGLE_PROFILE, identityValue } from '../../identity/index.ts';
+import { GOOGLE_PROFILE, identityOutcome, identityValue } from '../../identity/index.ts';
+import { identityOptions, phoneValue } from '../identity-options.ts';
 import { commerceOf, eventSecondsAt, sluiceEventName } from '../event-fields.ts';
 import type { ClickConversion, GoogleAdsItem, UserIdentifier } from './click-conversion.ts';
 
@@ -40,17 +41,18 @@ export async function toClickConversion(
   if (commerce.currency) conversion.currencyCode = commerce.currency;
   if (commerce.orderId) conversion.orderId = commerce.orderId;
   if (consent.adUserData === 'granted') {
-    const identifiers = await userIdentifiers(event);
+    const identifiers = await userIdentifiers(event, facts);
     if (identifiers.length) conversion.userIdentifiers = identifiers;
   }
   const attributable = conversion.gclid || conversion.gbraid || conversion.wbraid || conversion.userIdentifiers;
   return attributable ? { event_id: event.eventId, conversion } : null;
 }
 
-async function userIdentifiers(event: Event): Promise<UserIdentifier[]> {
+async function userIdentifiers(event: Event, facts: RequestFacts): Promise<UserIdentifier[]> {
   const out: UserIdentifier[] = [];
-  const email = await identityValue(GOOGLE_PROFILE, 'email', event.user?.email);
-  const phone = await identityValue(GOOGLE_PROFILE, 'phone', event.user?.phone);
+  const options = identityOptions(event, facts);
+  const email = await identityValue(GOOGLE_PROFILE, 'email', event.user?.email, options);
+  const phone = phoneValue(identityOutcome(GOOGLE_PROFILE, 'phone', event.user?.phone, options), facts);
   if (email) out.push({ hashedEmail: email });
   if (phone) out.push({ hashedPhoneNumber: phone });
   return out;

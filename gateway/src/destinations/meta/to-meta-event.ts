@@ -1,6 +1,7 @@
 import type { Event } from '@sluice/protocol';
 import type { DeliveryConsent, RequestFacts } from '../destination.ts';
-import { META_PROFILE, identityValue, type IdentityField } from '../../identity/index.ts';
+import { META_PROFILE, identityOutcome, type IdentityField } from '../../identity/index.ts';
+import { identityOptions, phoneValue } from '../identity-options.ts';
 import { commerceOf, eventSecondsAt, sluiceEventName } from '../event-fields.ts';
 import type { MetaServerEvent, MetaUserData } from './meta-event.ts';
 
@@ -56,8 +57,10 @@ async function metaUserData(event: Event, facts: RequestFacts): Promise<MetaUser
   const user: Partial<Record<IdentityField, string>> = { ...event.user };
   user.externalId ??= event.userId;
   const data: MetaUserData = {};
+  const options = identityOptions(event, facts);
   for (const [field, key] of Object.entries(META_KEYS) as [IdentityField, (typeof META_KEYS)[IdentityField]][]) {
-    const value = await identityValue(META_PROFILE, field, user[field]);
+    const outcome = identityOutcome(META_PROFILE, field, user[field], options);
+    const value = field === 'phone' ? phoneValue(outcome, facts) : outcome.kind === 'value' ? outcome.value : undefined;
     if (value) data[key] = [value];
   }
   if (facts.ip) data.client_ip_address = facts.ip;

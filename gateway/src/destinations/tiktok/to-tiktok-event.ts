@@ -1,6 +1,7 @@
 import type { Event } from '@sluice/protocol';
 import type { DeliveryConsent, RequestFacts } from '../destination.ts';
-import { TIKTOK_PROFILE, identityValue } from '../../identity/index.ts';
+import { TIKTOK_PROFILE, identityOutcome, identityValue } from '../../identity/index.ts';
+import { identityOptions, phoneValue } from '../identity-options.ts';
 import { commerceOf, eventSecondsAt, sluiceEventName } from '../event-fields.ts';
 import type { TikTokEvent } from './tiktok-event.ts';
 
@@ -36,9 +37,10 @@ export async function toTikTokEvent(event: Event, facts: RequestFacts, consent: 
 
 async function tikTokUser(event: Event, facts: RequestFacts): Promise<TikTokEvent['user']> {
   const user: TikTokEvent['user'] = {};
-  const email = await identityValue(TIKTOK_PROFILE, 'email', event.user?.email);
-  const phone = await identityValue(TIKTOK_PROFILE, 'phone', event.user?.phone);
-  const externalId = await identityValue(TIKTOK_PROFILE, 'externalId', event.user?.externalId ?? event.userId);
+  const options = identityOptions(event, facts);
+  const email = await identityValue(TIKTOK_PROFILE, 'email', event.user?.email, options);
+  const phone = phoneValue(identityOutcome(TIKTOK_PROFILE, 'phone', event.user?.phone, options), facts);
+  const externalId = await identityValue(TIKTOK_PROFILE, 'externalId', event.user?.externalId ?? event.userId, options);
   if (email) user.email = email;
   if (phone) user.phone = phone;
   if (externalId) user.external_id = externalId;
