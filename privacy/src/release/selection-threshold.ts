@@ -9,7 +9,7 @@ import type { Rational } from '../rational/rational.ts';
  * per-partition δ_p = δ/L0 (≤ 1 − (1 − δ)^(1/L0), the conservative side) bounds the total by δ.
  * Returns the smallest integer T with that probability ≤ δ_p. Public parameters only.
  * @example
- * selectionThreshold(rational(1n), 1n, 1e-6); // 14n
+ * selectionThreshold(rational(1n), 1n, 1e-6); // 15n
  */
 export function selectionThreshold(scale: Rational, maxPartitions: bigint, delta: number): bigint {
   if (!(delta > 0 && delta < 1)) throw new RangeError('selectionThreshold: delta must be in (0, 1)');
