@@ -35,7 +35,7 @@ export function noisePathViolations(source: string, file: string): string[] {
   walk(parseAst(js), (node) => {
     const at = `${file}:~${lineOf(node.start)}`;
     if (node.type === 'Literal' && typeof node.value === 'number') violations.push(`${at}: number literal ${node.raw} (use a bigint literal)`);
-    if (node.type === 'Identifier' && BANNED_IDENTIFIERS.has(node.name)) violations.push(`${at}: ${node.name} is banned in the noise path`);
+    if (node.type === 'Identifier' && BANNED_IDENTIFIERS.has(String(node.name))) violations.push(`${at}: ${node.name} is banned in the noise path`);
     if (node.type === 'UnaryExpression' && node.operator === '+') violations.push(`${at}: unary + (number coercion)`);
   });
   return violations;
