@@ -49,7 +49,7 @@ export function parseReportQuery(body: unknown, config: ReportConfig, now: numbe
   const eps = parseRational(q.epsilon);
   const max = parseRational(config.budget.maxEpsilonPerQuery);
   if (!eps.ok || eps.value.num === 0n || !max.ok || compare(eps.value, max.value) > 0n) {
-    return { ok: false, message: `epsilon: must be a positive decimal or fraction no larger than ${config.budget.maxEpsilonPerQuery}` };
+    return { ok: false, message: "epsilon: must be a positive decimal or fraction within the site's per-query maximum" };
   }
   const allowed = new Set<string>(['day', 'event', ...config.dimensions]);
   const unknown = q.dimensions.find((d) => !allowed.has(d));
@@ -58,7 +58,7 @@ export function parseReportQuery(body: unknown, config: ReportConfig, now: numbe
   if (q.from > q.to) return { ok: false, message: 'from: must not be after to' };
   if (q.to >= utcDay(now)) return { ok: false, message: 'to: only finished UTC days can be queried (to must be before today)' };
   const days = dayRange(q.from, q.to);
-  if (days.length > MAX_RANGE_DAYS) return { ok: false, message: `from/to: at most ${MAX_RANGE_DAYS} days per query` };
+  if (days.length > MAX_RANGE_DAYS) return { ok: false, message: 'from/to: range longer than MAX_RANGE_DAYS (a quarter)' };
   const metrics = [...new Set(q.metrics)].sort() as Array<'count' | 'sum'>;
   return { ok: true, query: { metrics, dimensions: q.dimensions, from: q.from, to: q.to, epsilon: eps.value, days, idempotencyKey: q.idempotencyKey } };
 }
