@@ -62,9 +62,22 @@ export function reportConfigKey(siteId: string): string {
   return `reports:${siteId}`;
 }
 
-/** The site's report config, or null (nothing is counted, nothing can be queried). */
+/** Same bound as site configs (load-site-config.ts): ingest reads this on every batch. */
+export const REPORT_CONFIG_CACHE_MS = 30_000;
+
+const cache = new Map<string, { value: ReportConfig | null; expires: number }>();
+
+/** The site's report config, or null (nothing is counted, nothing can be queried). Cached in the isolate. */
 export async function loadReportConfig(kv: KVNamespace, siteId: string): Promise<ReportConfig | null> {
-  const raw = await kv.get(reportConfigKey(siteId), { type: 'json', cacheTtl: 60 });
-  const parsed = ReportConfig.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  const hit = cache.get(siteId);
+  if (hit && hit.expires > Date.now()) return hit.value;
+  const parsed = ReportConfig.safeParse(await kv.get(reportConfigKey(siteId), 'json'));
+  const value = parsed.success ? parsed.data : null;
+  cache.set(siteId, { value, expires: Date.now() + REPORT_CONFIG_CACHE_MS });
+  return value;
+}
+
+/** The config route and tests call this after writing KV. */
+export function clearReportConfigCache(): void {
+  cache.clear();
 }

@@ -5,7 +5,7 @@ import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
 import { requireReportToken, type ReportVariables } from './report-auth.ts';
-import { loadReportConfig, ReportConfig, reportConfigKey } from './report-config.ts';
+import { clearReportConfigCache, loadReportConfig, ReportConfig, reportConfigKey } from './report-config.ts';
 import { parseReportQuery, queryHash } from './report-query.ts';
 import { plannedKeySets, QueryTooLarge, runReport } from './run-report.ts';
 import { budgetLedger } from './budget-ledger.ts';
@@ -34,6 +34,7 @@ export const reportRoute = new Hono<App>()
       throw new ApiError(422, ErrorCode.InvalidQuery, `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     await c.env.CONFIG.put(reportConfigKey(site.id), JSON.stringify(parsed.data));
+    clearReportConfigCache();
     return c.json(parsed.data, 200);
   })
   .use('*', requireReportToken())
