@@ -4,7 +4,7 @@ import type { Env } from '../src/env.ts';
 import { budgetLedger } from '../src/reports/budget-ledger.ts';
 import { ADMIN, call, countInto, dayOf, query, reportConfig, REPORTING, seedReportSite, yesterdayMs, type Visit } from './reports-fixtures.ts';
 
-const debitOf = (queryHash: string, extra: Partial<{ idempotencyKey: string; epsilon: string; capPerDay: string; days: string[] }> = {}) => ({
+const debitOf = (queryHash: string, extra: Partial<{ idempotencyKey: string; epsilon: string; capPerDay: string; days: string[]; delta: string; deltaCapPerDay: string }> = {}) => ({
   queryHash,
   epsilon: '1',
   capPerDay: '1',
@@ -21,7 +21,7 @@ describe('budget ledger Durable Object under concurrent requests', () => {
     expect(results.filter((r) => r.kind === 'debited')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'refused')).toHaveLength(49);
     const audit = await ledger.audit(100);
-    expect(audit.spent).toEqual([{ day: '2026-01-01', epsilon: '1' }]);
+    expect(audit.spent).toEqual([{ day: '2026-01-01', epsilon: '1', delta: '0' }]);
     expect(audit.debits).toHaveLength(1);
   });
 
@@ -30,6 +30,15 @@ describe('budget ledger Durable Object under concurrent requests', () => {
     const results = await Promise.all(Array.from({ length: 11 }, (_, i) => ledger.debit(debitOf(`t${i}`, { epsilon: '1/10' }))));
     expect(results.filter((r) => r.kind === 'debited')).toHaveLength(10);
     expect((await ledger.audit(100)).spent[0]!.epsilon).toBe('1');
+  });
+
+  it('δ composes too: a day whose δ cap is spent refuses even with ε left', async () => {
+    const ledger = budgetLedger(env as Env, 'delta-site');
+    const discovered = { capPerDay: '10', delta: '1/1000000', deltaCapPerDay: '1/1000000' };
+    expect(await ledger.debit(debitOf('d1', discovered))).toMatchObject({ kind: 'debited' });
+    expect(await ledger.debit(debitOf('d2', discovered))).toEqual({ kind: 'refused' });
+    expect(await ledger.debit(debitOf('d3', { ...discovered, delta: '0' }))).toMatchObject({ kind: 'debited' });
+    expect((await ledger.audit(10)).spent).toEqual([{ day: '2026-01-01', epsilon: '2', delta: '1/1000000' }]);
   });
 
   it('idempotent retries: one debit, the rest wait for it, then get the stored answer', async () => {
@@ -65,7 +74,7 @@ describe('report API under concurrent requests', () => {
     expect(new Set(ok.map((b) => b.releaseId)).size).toBe(1);
     const ledger = (await (await call('/v1/reports/concurrent-a/ledger', { headers: REPORTING })).json()) as any;
     expect(ledger.debits).toHaveLength(1);
-    expect(ledger.spent).toEqual([{ day, epsilon: '1/2' }]);
+    expect(ledger.spent).toEqual([{ day, epsilon: '1/2', delta: '0' }]);
   });
 
   it('30 different queries at once with budget for four: exactly four are released', async () => {
@@ -76,7 +85,7 @@ describe('report API under concurrent requests', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(4);
     expect(statuses.filter((s) => s === 403)).toHaveLength(26);
     const ledger = (await (await call('/v1/reports/concurrent-b/ledger', { headers: REPORTING })).json()) as any;
-    expect(ledger.spent).toEqual([{ day, epsilon: '2' }]);
+    expect(ledger.spent).toMatchObject([{ day, epsilon: '2' }]);
   });
 });
 

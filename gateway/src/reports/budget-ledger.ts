@@ -11,6 +11,10 @@ export interface DebitRequest {
   days: string[];
   /** The site's hard cap per day, exact. */
   capPerDay: string;
+  /** δ of the query (DP partition selection), exact; `"0"` for a query over public keys only. */
+  delta?: string | undefined;
+  /** The site's cap on δ per day, exact. */
+  deltaCapPerDay?: string | undefined;
   caller: string;
   now: number;
 }
@@ -28,6 +32,7 @@ export interface DebitRecord {
   queryHash: string;
   idempotencyKey: string | null;
   epsilon: string;
+  delta: string;
   days: string[];
   caller: string;
   at: number;
@@ -52,8 +57,8 @@ export class PrivacyBudgetLedger extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(`
-      CREATE TABLE IF NOT EXISTS spent (day TEXT PRIMARY KEY, epsilon TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS debits (id TEXT PRIMARY KEY, query_hash TEXT NOT NULL, idempotency_key TEXT, epsilon TEXT NOT NULL, days TEXT NOT NULL, caller TEXT NOT NULL, at INTEGER NOT NULL, status TEXT NOT NULL, release_id TEXT);
+      CREATE TABLE IF NOT EXISTS spent (day TEXT PRIMARY KEY, epsilon TEXT NOT NULL, delta TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS debits (id TEXT PRIMARY KEY, query_hash TEXT NOT NULL, idempotency_key TEXT, epsilon TEXT NOT NULL, delta TEXT NOT NULL, days TEXT NOT NULL, caller TEXT NOT NULL, at INTEGER NOT NULL, status TEXT NOT NULL, release_id TEXT);
       CREATE INDEX IF NOT EXISTS debits_query ON debits (query_hash, at);
       CREATE UNIQUE INDEX IF NOT EXISTS debits_key ON debits (idempotency_key) WHERE idempotency_key IS NOT NULL;
     `);
@@ -71,22 +76,32 @@ export class PrivacyBudgetLedger extends DurableObject<Env> {
     if (prior?.status === 'released' && prior.release_id) return { kind: 'stored', debitId: prior.id, releaseId: prior.release_id };
     if (prior?.status === 'pending' && request.now - prior.at < PENDING_TIMEOUT_MS) return { kind: 'pending' };
     const epsilon = exact(request.epsilon);
-    const spent = new Map<string, Rational>();
+    const delta = exact(request.delta ?? '0');
+    const spentEpsilon = new Map<string, Rational>();
+    const spentDelta = new Map<string, Rational>();
     for (const day of request.days) {
-      const row = sql.exec<{ epsilon: string }>('SELECT epsilon FROM spent WHERE day = ?', day).toArray()[0];
-      if (row) spent.set(day, exact(row.epsilon));
+      const row = sql.exec<{ epsilon: string; delta: string }>('SELECT epsilon, delta FROM spent WHERE day = ?', day).toArray()[0];
+      if (row) {
+        spentEpsilon.set(day, exact(row.epsilon));
+        spentDelta.set(day, exact(row.delta));
+      }
     }
-    const charge = chargeDays(spent, request.days, epsilon, exact(request.capPerDay));
-    if (!charge.ok) return { kind: 'refused' };
+    // Both ε and δ compose additively per day (basic composition); either cap refuses the whole query.
+    const charge = chargeDays(spentEpsilon, request.days, epsilon, exact(request.capPerDay));
+    const chargeDelta = chargeDays(spentDelta, request.days, delta, exact(request.deltaCapPerDay ?? '0'));
+    if (!charge.ok || !chargeDelta.ok) return { kind: 'refused' };
     for (const day of request.days) {
-      sql.exec('INSERT INTO spent (day, epsilon) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET epsilon = excluded.epsilon', day, formatRational(charge.spent.get(day)!));
+      sql.exec(
+        'INSERT INTO spent (day, epsilon, delta) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET epsilon = excluded.epsilon, delta = excluded.delta',
+        day, formatRational(charge.spent.get(day)!), formatRational(chargeDelta.spent.get(day)!),
+      );
     }
     const debitId = crypto.randomUUID();
     // A stale pending debit of the same key gives its key to the new one (the old row stays for audit).
     if (request.idempotencyKey) sql.exec('UPDATE debits SET idempotency_key = NULL WHERE idempotency_key = ?', request.idempotencyKey);
     sql.exec(
-      'INSERT INTO debits (id, query_hash, idempotency_key, epsilon, days, caller, at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      debitId, request.queryHash, request.idempotencyKey ?? null, formatRational(epsilon), JSON.stringify(request.days), request.caller, request.now, 'pending',
+      'INSERT INTO debits (id, query_hash, idempotency_key, epsilon, delta, days, caller, at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      debitId, request.queryHash, request.idempotencyKey ?? null, formatRational(epsilon), formatRational(delta), JSON.stringify(request.days), request.caller, request.now, 'pending',
     );
     return { kind: 'debited', debitId };
   }
@@ -97,18 +112,21 @@ export class PrivacyBudgetLedger extends DurableObject<Env> {
   }
 
   /** The audit trail, newest first, and ε spent per day. */
-  async audit(limit: number): Promise<{ debits: DebitRecord[]; spent: Array<{ day: string; epsilon: string }> }> {
+  async audit(limit: number): Promise<{ debits: DebitRecord[]; spent: Array<{ day: string; epsilon: string; delta: string }> }> {
     const sql = this.ctx.storage.sql;
     const debits = sql
-      .exec<{ id: string; query_hash: string; idempotency_key: string | null; epsilon: string; days: string; caller: string; at: number; status: string; release_id: string | null }>(
+      .exec<{ id: string; query_hash: string; idempotency_key: string | null; epsilon: string; delta: string; days: string; caller: string; at: number; status: string; release_id: string | null }>(
         'SELECT * FROM debits ORDER BY at DESC, id LIMIT ?', limit,
       )
       .toArray()
       .map((r) => ({
-        id: r.id, queryHash: r.query_hash, idempotencyKey: r.idempotency_key, epsilon: r.epsilon, days: JSON.parse(r.days) as string[],
+        id: r.id, queryHash: r.query_hash, idempotencyKey: r.idempotency_key, epsilon: r.epsilon, delta: r.delta, days: JSON.parse(r.days) as string[],
         caller: r.caller, at: r.at, status: r.status as DebitRecord['status'], releaseId: r.release_id,
       }));
-    const spent = sql.exec<{ day: string; epsilon: string }>('SELECT day, epsilon FROM spent ORDER BY day').toArray().map((r) => ({ day: r.day, epsilon: r.epsilon }));
+    const spent = sql
+      .exec<{ day: string; epsilon: string; delta: string }>('SELECT day, epsilon, delta FROM spent ORDER BY day')
+      .toArray()
+      .map((r) => ({ day: r.day, epsilon: r.epsilon, delta: r.delta }));
     return { debits, spent };
   }
 }

@@ -1,8 +1,11 @@
 import { NONE, OTHER, OTHER_COUNTRIES, UNKNOWN_COUNTRY, type QueryDimension } from './dimensions.ts';
 import type { ReportConfig } from './report-config.ts';
 
-/** Largest number of public cells one query may ask for (days × catalogue sizes). */
-export const MAX_PUBLIC_CELLS = 20_000;
+/**
+ * Largest number of public cells one query may ask for (days × catalogue sizes): keeps one
+ * stored release (~100 bytes a cell) well under D1's 2 MB row limit.
+ */
+export const MAX_PUBLIC_CELLS = 5_000;
 
 /**
  * The public key set of a query dimension, or null when its keys can only be discovered from

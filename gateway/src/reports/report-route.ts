@@ -46,8 +46,9 @@ export const reportRoute = new Hono<App>()
     const parsed = parseReportQuery(await readJson(c.req.raw), config, now);
     if (!parsed.ok) throw new ApiError(422, ErrorCode.InvalidQuery, parsed.message);
     const query = parsed.query;
+    let discovered: boolean;
     try {
-      plannedKeySets(query, config);
+      discovered = plannedKeySets(query, config).some((keys) => keys === null);
     } catch (error) {
       if (error instanceof QueryTooLarge) throw new ApiError(422, ErrorCode.InvalidQuery, 'dimensions: too many public cells; choose fewer dimensions or a shorter range');
       throw error;
@@ -57,7 +58,10 @@ export const reportRoute = new Hono<App>()
     const epsilon = formatRational(query.epsilon);
     const ledger = budgetLedger(c.env, siteId);
     const debit = await ledger
-      .debit({ queryHash: hash, idempotencyKey: query.idempotencyKey, epsilon, days: query.days, capPerDay: config.budget.epsilonPerDay, caller, now })
+      .debit({
+        queryHash: hash, idempotencyKey: query.idempotencyKey, epsilon, days: query.days, capPerDay: config.budget.epsilonPerDay,
+        delta: discovered ? config.budget.selectionDelta : '0', deltaCapPerDay: config.budget.deltaPerDay, caller, now,
+      })
       .catch(unavailable);
     switch (debit.kind) {
       case 'stored': {
@@ -101,7 +105,7 @@ export const reportRoute = new Hono<App>()
     const siteId = c.req.param('site')!;
     const config = await configOrThrow(c.env, siteId);
     const audit = await budgetLedger(c.env, siteId).audit(1000).catch(unavailable);
-    return c.json({ capPerDay: config.budget.epsilonPerDay, ...audit }, 200);
+    return c.json({ capPerDay: config.budget.epsilonPerDay, deltaCapPerDay: config.budget.deltaPerDay, ...audit }, 200);
   });
 
 async function configOrThrow(env: Env, siteId: string): Promise<ReportConfig> {
