@@ -33,11 +33,14 @@ export function exportRows(releases: readonly StoredRelease[]): Row[] {
   );
 }
 
-/** RFC 4180 CSV with a header line. */
+/**
+ * RFC 4180 CSV with a header line. Text that a spreadsheet would run as a formula (`=`, `+`,
+ * `-`, `@` first; OWASP "CSV injection") is prefixed with `'`; numbers are written as numbers.
+ */
 export function toCsv(rows: readonly Row[]): string {
   const quote = (v: string | number | null) => {
     if (v === null) return '';
-    const s = String(v);
+    const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [EXPORT_COLUMNS.join(','), ...rows.map((r) => EXPORT_COLUMNS.map((c) => quote(r[c])).join(','))].join('\r\n') + '\r\n';

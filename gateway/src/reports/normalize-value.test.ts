@@ -3,6 +3,7 @@ import { normalizeValue } from './normalize-value.ts';
 import { minorUnits } from './minor-units.ts';
 import { cartesian, publicKeys } from './key-sets.ts';
 import { ReportConfig } from './report-config.ts';
+import { toCsv } from './export-releases.ts';
 
 describe('normalizeValue', () => {
   it('maps to the catalogue or (other)', () => {
@@ -40,5 +41,14 @@ describe('publicKeys', () => {
     expect(publicKeys('countryGroup', config, [])).toEqual(['eu', 'other', 'unknown']);
     expect(publicKeys('utmSource', config, [])).toBeNull();
     expect(cartesian([['a', 'b'], ['x']])).toEqual([['a', 'x'], ['b', 'x']]);
+  });
+});
+
+describe('toCsv', () => {
+  it('neutralizes spreadsheet formulas in text but keeps negative numbers', () => {
+    const csv = toCsv([{ event: '=HYPERLINK(1)', count: -3 } as never]);
+    const line = csv.split('\r\n')[1]!;
+    expect(line).toContain("'=HYPERLINK(1)");
+    expect(line).toContain(',-3,');
   });
 });

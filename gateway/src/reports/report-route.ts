@@ -86,6 +86,7 @@ export const reportRoute = new Hono<App>()
     }
   })
   .get('/releases/:id', async (c) => {
+    await configOrThrow(c.env, c.req.param('site')!);
     const stored = await loadRelease(c.env.DB, c.req.param('site')!, c.req.param('id')).catch(unavailable);
     if (!stored) throw new ApiError(404, ErrorCode.NotFound, 'no such release');
     return c.json(stored, 200);
@@ -95,6 +96,7 @@ export const reportRoute = new Hono<App>()
     if (format !== 'csv' && format !== 'ndjson') throw new ApiError(422, ErrorCode.InvalidQuery, 'format: csv or ndjson');
     const since = c.req.query('since') ? Date.parse(c.req.query('since')!) : 0;
     if (Number.isNaN(since)) throw new ApiError(422, ErrorCode.InvalidQuery, 'since: an ISO 8601 time');
+    await configOrThrow(c.env, c.req.param('site')!);
     const releases = await listReleases(c.env.DB, c.req.param('site')!, since, EXPORT_LIMIT).catch(unavailable);
     const rows = exportRows(releases);
     return format === 'csv'
