@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { add, rational } from '../rational/rational.ts';
-import { boundContribution, type ContributionBounds, type UnitPartition } from '../bounding/bound-contribution.ts';
+import { boundContribution, type ContributionBounds, type UnitState } from '../bounding/bound-contribution.ts';
+import { applyBoundedStep } from '../bounding/apply-bounded-step.ts';
 import { sensitivities } from '../bounding/sensitivity.ts';
 import { empiricalEpsilon, seededSource } from '../testing/index.ts';
 import { releaseCells, type ReleaseParams, type TrueCell } from './release-cells.ts';
@@ -11,26 +12,18 @@ const bounds: ContributionBounds = { maxPartitions: 2n, maxValue: 1000n };
 /** A unit's raw events → bounded contributions → per-partition totals, like ingest does. */
 function aggregate(units: Array<Array<[string, bigint]>>, bound = true): TrueCell[] {
   const totals = new Map(PARTITIONS.map((p) => [p, { count: 0n, sum: 0n }]));
+  const rng = seededSource(99);
   for (const events of units) {
-    const state: UnitPartition[] = [];
-    for (const [partition, value] of events) {
-      if (!bound) {
-        const t = totals.get(partition)!;
-        if (!state.some((p) => p.partition === partition)) t.count++;
-        state.push({ partition, value });
-        t.sum += value;
-        continue;
-      }
-      const step = boundContribution(state, partition, value, bounds);
-      const t = totals.get(partition)!;
-      if (step.kind === 'new') {
-        state.push({ partition, value: step.value });
-        t.count++;
-        t.sum += step.value;
-      } else if (step.kind === 'raise') {
-        state.splice(state.findIndex((p) => p.partition === partition), 1, { partition, value: step.to });
-        t.sum += step.to - step.from;
-      }
+    if (!bound) {
+      for (const partition of new Set(events.map(([p]) => p))) totals.get(partition)!.count++;
+      for (const [partition, value] of events) totals.get(partition)!.sum += value;
+      continue;
+    }
+    let state: UnitState = { kept: [], dropped: [] };
+    for (const [partition, value] of events) state = applyBoundedStep(state, partition, boundContribution(state, partition, value, bounds, rng));
+    for (const { partition, value } of state.kept) {
+      totals.get(partition)!.count++;
+      totals.get(partition)!.sum += value;
     }
   }
   return PARTITIONS.map((p) => ({ key: [p], count: totals.get(p)!.count, sum: totals.get(p)!.sum, public: true }));
