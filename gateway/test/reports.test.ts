@@ -169,3 +169,32 @@ describe('report API', () => {
     expect(ledger.debits).toHaveLength(4);
   });
 });
+
+describe('report API with discrete Gaussian noise', () => {
+  const at = yesterdayMs();
+  const day = dayOf(at);
+
+  beforeAll(async () => {
+    // 120 visitors: far above the Gaussian partition-selection threshold (≈ 45 here), so the test is not flaky.
+    await countInto(await seedReportSite('gauss-shop'), crowd(120, { campaign: 'spring', source: 'newsletter', value: 25 }, 'g'), at);
+  });
+
+  it('answers with the variance, ρ and intervals, and charges (ε, δ) per day', async () => {
+    const response = await query('gauss-shop', { metrics: ['count', 'sum'], dimensions: ['utmCampaign'], from: day, to: day, epsilon: '1', noise: 'gaussian' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as any;
+    expect(body.noise.mechanism).toBe('discrete_gaussian');
+    expect(body.delta).toBe('1/10000000');
+    expect(body.noise.count).toMatchObject({ l2SensitivitySquared: 2, variance: expect.stringMatching(/^\d+(\/\d+)?$/) });
+    expect(body.noise.sum).toMatchObject({ l2SensitivitySquared: 2 * 10_000 * 10_000 });
+    const spring = body.cells.find((c: any) => c.key.utmCampaign === 'spring');
+    const h = body.noise.count.halfWidth95;
+    expect(spring.count.interval).toEqual([spring.count.value - h, spring.count.value + h]);
+    expect(Math.abs(spring.count.value - 120)).toBeLessThanOrEqual(2 * h);
+    const discovered = (await (await query('gauss-shop', { metrics: ['count'], dimensions: ['utmSource'], from: day, to: day, epsilon: '1', noise: 'gaussian' })).json()) as any;
+    expect(discovered.delta).toBe('11/10000000'); // Gaussian δ + partition-selection δ
+    expect(discovered.cells.map((c: any) => c.key.utmSource)).toEqual(['newsletter']);
+    const ledger = (await (await call('/v1/reports/gauss-shop/ledger', { headers: REPORTING })).json()) as any;
+    expect(ledger.spent).toEqual([{ day, epsilon: '2', delta: '3/2500000' }]);
+  });
+});

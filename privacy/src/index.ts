@@ -24,6 +24,8 @@ export { applyBoundedStep } from './bounding/apply-bounded-step.ts';
 export { sensitivities } from './bounding/sensitivity.ts';
 export { chargeDays, type ChargeResult } from './budget/charge-days.ts';
 export { laplaceHalfWidth, INTERVAL_CONFIDENCE } from './release/interval-half-width.ts';
+export { rhoFor, gaussianVarianceFor, gaussianHalfWidth, gaussianSelectionThreshold } from './release/gaussian-calibration.ts';
+export { addNoise, type NoiseSpec } from './mechanism/noise-spec.ts';
 export { selectionThreshold } from './release/selection-threshold.ts';
 export { releaseCells, type TrueCell, type ReleaseParams, type ReleasedCell } from './release/release-cells.ts';
 export { parseAuditLine, auditLine, type AuditRequest } from './cli/audit-line.ts';

@@ -4,7 +4,8 @@ import type { StoredRelease } from './release-store.ts';
 /** Flat rows for MMM and clean-room tools: one per released cell, noisy numbers only. */
 export const EXPORT_COLUMNS = [
   'release_id', 'released_at', 'from', 'to', 'epsilon', ...QUERY_DIMENSIONS,
-  'count', 'count_low', 'count_high', 'sum', 'sum_low', 'sum_high', 'count_scale', 'sum_scale', 'k_floor',
+  'count', 'count_low', 'count_high', 'sum', 'sum_low', 'sum_high',
+  'noise', 'count_scale', 'sum_scale', 'count_variance', 'sum_variance', 'delta', 'k_floor',
 ] as const;
 
 type Row = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
@@ -26,8 +27,12 @@ export function exportRows(releases: readonly StoredRelease[]): Row[] {
       row.sum = cell.sum?.value ?? null;
       row.sum_low = cell.sum?.interval[0] ?? null;
       row.sum_high = cell.sum?.interval[1] ?? null;
-      row.count_scale = release.noise.count.scale;
+      row.noise = release.noise.mechanism;
+      row.count_scale = release.noise.count.scale ?? null;
       row.sum_scale = release.noise.sum?.scale ?? null;
+      row.count_variance = release.noise.count.variance ?? null;
+      row.sum_variance = release.noise.sum?.variance ?? null;
+      row.delta = release.delta;
       return row;
     }),
   );

@@ -52,9 +52,11 @@ export const ReportConfig = z.strictObject({
     maxEpsilonPerQuery: RationalText.default('1'),
     /** δ of DP partition selection, per query with a dimension not in the catalogue. */
     selectionDelta: RationalText.default('1e-6'),
-    /** Hard cap of δ per data day (ten discovered-key queries a day at the default δ). */
+    /** δ of a query with Gaussian noise (split between its metrics). */
+    gaussianDelta: RationalText.default('1e-7'),
+    /** Hard cap of δ per data day (e.g. ten discovered-key queries a day at the default δ). */
     deltaPerDay: RationalText.default('1e-5'),
-  }).default({ epsilonPerDay: '4', maxEpsilonPerQuery: '1', selectionDelta: '1e-6', deltaPerDay: '1e-5' }),
+  }).default({ epsilonPerDay: '4', maxEpsilonPerQuery: '1', selectionDelta: '1e-6', gaussianDelta: '1e-7', deltaPerDay: '1e-5' }),
   /** k floor on the noisy count, on top of DP. */
   kFloor: z.number().int().min(0).max(10_000).default(DEFAULT_K_FLOOR),
 });

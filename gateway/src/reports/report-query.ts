@@ -20,6 +20,8 @@ export const ReportQueryBody = z.strictObject({
   /** ε for the whole query, a decimal or fraction string (or a JSON number, read as its shortest decimal). */
   epsilon: z.union([z.string(), z.number()]),
   idempotencyKey: z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/).optional(),
+  /** `laplace` (default): pure ε-DP. `gaussian`: (ε, δ)-DP through zCDP, δ = the site's `gaussianDelta`. */
+  noise: z.enum(['laplace', 'gaussian']).default('laplace'),
 });
 
 /** A validated query with its exact ε and the days it costs. */
@@ -30,6 +32,7 @@ export interface ReportQuery {
   to: string;
   epsilon: Rational;
   days: string[];
+  noise: 'laplace' | 'gaussian';
   idempotencyKey?: string | undefined;
 }
 
@@ -60,12 +63,12 @@ export function parseReportQuery(body: unknown, config: ReportConfig, now: numbe
   const days = dayRange(q.from, q.to);
   if (days.length > MAX_RANGE_DAYS) return { ok: false, message: 'from/to: range longer than MAX_RANGE_DAYS (a quarter)' };
   const metrics = [...new Set(q.metrics)].sort() as Array<'count' | 'sum'>;
-  return { ok: true, query: { metrics, dimensions: q.dimensions, from: q.from, to: q.to, epsilon: eps.value, days, idempotencyKey: q.idempotencyKey } };
+  return { ok: true, query: { metrics, dimensions: q.dimensions, from: q.from, to: q.to, epsilon: eps.value, days, noise: q.noise, idempotencyKey: q.idempotencyKey } };
 }
 
-/** The ledger's identity of a query: same site, metrics, dimensions, range and ε ⇒ same answer. */
+/** The ledger's identity of a query: same site, metrics, dimensions, range, ε and noise ⇒ same answer. */
 export async function queryHash(siteId: string, q: ReportQuery): Promise<string> {
-  return sha256Hex(canonicalJson({ siteId, metrics: q.metrics, dimensions: q.dimensions, from: q.from, to: q.to, epsilon: formatRational(q.epsilon) }));
+  return sha256Hex(canonicalJson({ siteId, metrics: q.metrics, dimensions: q.dimensions, from: q.from, to: q.to, epsilon: formatRational(q.epsilon), noise: q.noise }));
 }
 
 function dayRange(from: string, to: string): string[] {

@@ -9,6 +9,7 @@ import { clearReportConfigCache, loadReportConfig, ReportConfig, reportConfigKey
 import { parseReportQuery, queryHash } from './report-query.ts';
 import { plannedKeySets, QueryTooLarge, runReport } from './run-report.ts';
 import { budgetLedger } from './budget-ledger.ts';
+import { calibrateNoise } from './calibrate-noise.ts';
 import { listReleases, loadRelease, storeRelease } from './release-store.ts';
 import { exportRows, toCsv, toNdjson } from './export-releases.ts';
 
@@ -60,7 +61,7 @@ export const reportRoute = new Hono<App>()
     const debit = await ledger
       .debit({
         queryHash: hash, idempotencyKey: query.idempotencyKey, epsilon, days: query.days, capPerDay: config.budget.epsilonPerDay,
-        delta: discovered ? config.budget.selectionDelta : '0', deltaCapPerDay: config.budget.deltaPerDay, caller, now,
+        delta: formatRational(calibrateNoise(query, config, discovered).delta), deltaCapPerDay: config.budget.deltaPerDay, caller, now,
       })
       .catch(unavailable);
     switch (debit.kind) {

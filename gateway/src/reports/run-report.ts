@@ -1,7 +1,4 @@
-import {
-  cryptoSource, div, formatRational, laplaceHalfWidth, laplaceScale, parseRational, rational, releaseCells, selectionThreshold,
-  sensitivities, type RandomSource, type ReleasedCell, type TrueCell,
-} from '@sluice/privacy';
+import { cryptoSource, formatRational, releaseCells, type RandomSource, type ReleasedCell, type TrueCell } from '@sluice/privacy';
 import type { Env } from '../env.ts';
 import { NONE } from './dimensions.ts';
 import type { ReportConfig } from './report-config.ts';
@@ -10,6 +7,7 @@ import { cartesian, MAX_PUBLIC_CELLS, publicKeys } from './key-sets.ts';
 import { AGGREGATE_SHARDS } from './privacy-unit.ts';
 import { aggregateShard } from './count-aggregates.ts';
 import type { ShardTotal } from './aggregate-shard.ts';
+import { calibrateNoise } from './calibrate-noise.ts';
 
 /** A released number with its 95 % interval: `[value − h, value + h]` covers the bounded true value with ≥ 95 %. */
 export interface NoisyNumber {
@@ -31,10 +29,13 @@ export interface ReportRelease {
   from: string;
   to: string;
   epsilon: { spent: string; count: string; sum: string | null; chargedPerDay: string[] };
+  /** δ charged on every day of the range (Gaussian noise and/or partition selection); "0" for pure ε-DP. */
+  delta: string;
   noise: {
-    mechanism: 'discrete_laplace';
-    count: { sensitivity: number; scale: string; halfWidth95: number };
-    sum: { sensitivity: number; scale: string; halfWidth95: number; unit: string } | null;
+    mechanism: 'discrete_laplace' | 'discrete_gaussian';
+    /** Laplace: `sensitivity` (L1) and `scale` b; Gaussian: `l2SensitivitySquared`, `rho`, `variance` σ². Exact rationals as strings. */
+    count: Record<string, string | number> & { halfWidth95: number };
+    sum: (Record<string, string | number> & { halfWidth95: number; unit: string }) | null;
   };
   kFloor: number;
   /** Present when a dimension's keys are not in a public catalogue. */
@@ -74,39 +75,25 @@ export async function runReport(env: Env, siteId: string, config: ReportConfig, 
       })
     : [...grouped].map(([k, t]) => ({ key: JSON.parse(k) as string[], count: t.count, sum: t.sum, public: false })).sort((a, b) => cmpKeys(a.key, b.key));
 
-  const bounds = { maxPartitions: BigInt(config.bounds.maxPartitionsPerUnit), maxValue: BigInt(config.bounds.maxValuePerPartition) };
-  const sens = sensitivities(bounds);
-  const withSum = query.metrics.includes('sum');
-  const share = withSum ? div(query.epsilon, rational(2n)) : query.epsilon;
-  const countScale = laplaceScale(sens.count, share);
-  const sumScale = withSum ? laplaceScale(sens.sum, share) : null;
-  const delta = parseRational(config.budget.selectionDelta);
-  const threshold = !isPublic && delta.ok ? selectionThreshold(countScale, bounds.maxPartitions, Number(delta.value.num) / Number(delta.value.den)) : 0n;
-  const released = releaseCells(cells, {
-    countEpsilon: share,
-    sumEpsilon: withSum ? share : undefined,
-    countSensitivity: sens.count,
-    sumSensitivity: sens.sum,
-    kFloor: BigInt(config.kFloor),
-    selectionThreshold: threshold,
-  }, rng);
-  const countHalf = laplaceHalfWidth(countScale);
-  const sumHalf = sumScale ? laplaceHalfWidth(sumScale) : 0n;
+  const noise = calibrateNoise(query, config, !isPublic);
+  const released = releaseCells(cells, { count: noise.count.spec, sum: noise.sum?.spec, kFloor: BigInt(config.kFloor), selectionThreshold: noise.threshold }, rng);
+  const withSum = noise.sum !== null;
   return {
     dimensions: query.dimensions,
     metrics: query.metrics,
     from: query.from,
     to: query.to,
-    epsilon: { spent: formatRational(query.epsilon), count: formatRational(share), sum: withSum ? formatRational(share) : null, chargedPerDay: query.days },
+    epsilon: { spent: formatRational(query.epsilon), count: formatRational(noise.share), sum: withSum ? formatRational(noise.share) : null, chargedPerDay: query.days },
+    delta: formatRational(noise.delta),
     noise: {
-      mechanism: 'discrete_laplace',
-      count: { sensitivity: Number(sens.count), scale: formatRational(countScale), halfWidth95: Number(countHalf) },
-      sum: sumScale ? { sensitivity: Number(sens.sum), scale: formatRational(sumScale), halfWidth95: Number(sumHalf), unit: `minor units (10^-${config.sum.decimals})` } : null,
+      mechanism: noise.mechanism,
+      count: { ...noise.count.describe, halfWidth95: Number(noise.count.halfWidth) },
+      sum: noise.sum ? { ...noise.sum.describe, halfWidth95: Number(noise.sum.halfWidth), unit: `minor units (10^-${config.sum.decimals})` } : null,
     },
     kFloor: config.kFloor,
-    partitionSelection: isPublic ? null : { delta: delta.ok ? formatRational(delta.value) : config.budget.selectionDelta, threshold: Number(threshold > BigInt(config.kFloor) ? threshold : BigInt(config.kFloor)) },
+    partitionSelection: isPublic ? null : { delta: config.budget.selectionDelta, threshold: Number(noise.threshold > BigInt(config.kFloor) ? noise.threshold : BigInt(config.kFloor)) },
     bounds: { maxPartitionsPerUnit: config.bounds.maxPartitionsPerUnit, maxValuePerPartition: config.bounds.maxValuePerPartition, privacyUnit: '(site, visitor, day)' },
-    cells: released.map((cell) => toCell(cell, query, countHalf, withSum ? sumHalf : null)),
+    cells: released.map((cell) => toCell(cell, query, noise.count.halfWidth, noise.sum?.halfWidth ?? null)),
   };
 }
 

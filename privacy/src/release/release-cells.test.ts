@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { add, rational } from '../rational/rational.ts';
+import { rational } from '../rational/rational.ts';
+import { laplaceScale } from '../mechanism/laplace-mechanism.ts';
+import { gaussianVarianceFor, rhoFor } from './gaussian-calibration.ts';
 import { boundContribution, type ContributionBounds, type UnitState } from '../bounding/bound-contribution.ts';
 import { applyBoundedStep } from '../bounding/apply-bounded-step.ts';
 import { sensitivities } from '../bounding/sensitivity.ts';
@@ -30,15 +32,15 @@ function aggregate(units: Array<Array<[string, bigint]>>, bound = true): TrueCel
 }
 
 const s = sensitivities(bounds);
+const half = rational(1n, 2n);
 const params: ReleaseParams = {
-  countEpsilon: rational(1n, 2n),
-  sumEpsilon: rational(1n, 2n),
-  countSensitivity: s.count,
-  sumSensitivity: s.sum,
+  count: { kind: 'laplace', scale: laplaceScale(s.count, half) },
+  sum: { kind: 'laplace', scale: laplaceScale(s.sum, half) },
   kFloor: 0n,
   selectionThreshold: 0n,
 };
-const spent = Number(add(params.countEpsilon, params.sumEpsilon!).num);
+/** ε_count + ε_sum. */
+const spent = 1;
 
 // 60 ordinary visitors, and a canary who buys big in every campaign many times.
 const crowd: Array<Array<[string, bigint]>> = Array.from({ length: 60 }, (_, i) => [[PARTITIONS[i % 4]!, BigInt(100 + i)]]);
@@ -78,7 +80,7 @@ describe('releaseCells: differencing two reports that differ by one visitor', ()
 
 describe('releaseCells: floors', () => {
   const rng = seededSource(8);
-  const strict = { ...params, countEpsilon: rational(50n), sumEpsilon: rational(50n), kFloor: 10n, selectionThreshold: 20n };
+  const strict: ReleaseParams = { count: { kind: 'laplace', scale: laplaceScale(s.count, rational(50n)) }, sum: { kind: 'laplace', scale: laplaceScale(s.sum, rational(50n)) }, kFloor: 10n, selectionThreshold: 20n };
 
   it('a suppressed public cell and an empty public cell look the same', () => {
     const out = releaseCells([{ key: ['small'], count: 3n, sum: 300n, public: true }, { key: ['empty'], count: 0n, sum: 0n, public: true }], strict, rng);
@@ -94,5 +96,22 @@ describe('releaseCells: floors', () => {
   it('a discovered key must pass max(k, T); below it the row does not exist', () => {
     const out = releaseCells([{ key: ['rare'], count: 15n, sum: 0n, public: false }, { key: ['common'], count: 500n, sum: 0n, public: false }], strict, rng);
     expect(out.map((c) => c.key[0])).toEqual(['common']);
+  });
+});
+
+describe('releaseCells with discrete Gaussian noise', () => {
+  it('differencing stays within the (ε, δ) the calibration promises', () => {
+    const rho = rhoFor(0.5, 1e-7);
+    const gaussian: ReleaseParams = {
+      count: { kind: 'gaussian', variance: gaussianVarianceFor(bounds.maxPartitions, rho) },
+      sum: { kind: 'gaussian', variance: gaussianVarianceFor(bounds.maxPartitions * bounds.maxValue * bounds.maxValue, rho) },
+      kFloor: 0n,
+      selectionThreshold: 0n,
+    };
+    const run = (cells: TrueCell[], seed: number) => {
+      const rng = seededSource(seed);
+      return Array.from({ length: 4000 }, () => Number(releaseCells(cells, gaussian, rng).reduce((t, c) => t + (c.sum ?? 0n), 0n)));
+    };
+    expect(empiricalEpsilon(run(aggregate(crowd), 5), run(aggregate([...crowd, canary]), 6))).toBeLessThanOrEqual(spent);
   });
 });

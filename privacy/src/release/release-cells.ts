@@ -1,6 +1,5 @@
 import type { RandomSource } from '../random/random-source.ts';
-import type { Rational } from '../rational/rational.ts';
-import { laplaceMechanism } from '../mechanism/laplace-mechanism.ts';
+import { addNoise, type NoiseSpec } from '../mechanism/noise-spec.ts';
 
 /** One output cell before noise: exact, bounded aggregates that never leave this function. */
 export interface TrueCell {
@@ -17,11 +16,10 @@ export interface TrueCell {
 }
 
 export interface ReleaseParams {
-  readonly countEpsilon: Rational;
-  /** Absent when the query asks for counts only. */
-  readonly sumEpsilon?: Rational | undefined;
-  readonly countSensitivity: bigint;
-  readonly sumSensitivity: bigint;
+  /** Noise on counts, calibrated by the caller to the count sensitivity and its share of ε (and δ). */
+  readonly count: NoiseSpec;
+  /** Noise on sums; absent when the query asks for counts only. */
+  readonly sum?: NoiseSpec | undefined;
   /** k floor on the noisy count: below it a cell's numbers are withheld (on top of DP, never instead). */
   readonly kFloor: bigint;
   /** Partition-selection threshold T for discovered keys (see `selectionThreshold`). */
@@ -48,8 +46,8 @@ export function releaseCells(cells: readonly TrueCell[], params: ReleaseParams, 
   const out: ReleasedCell[] = [];
   const discoveredFloor = params.selectionThreshold > params.kFloor ? params.selectionThreshold : params.kFloor;
   for (const cell of cells) {
-    const count = laplaceMechanism(cell.count, params.countSensitivity, params.countEpsilon, rng);
-    const sum = params.sumEpsilon ? laplaceMechanism(cell.sum, params.sumSensitivity, params.sumEpsilon, rng) : null;
+    const count = addNoise(cell.count, params.count, rng);
+    const sum = params.sum ? addNoise(cell.sum, params.sum, rng) : null;
     const floor = cell.public ? params.kFloor : discoveredFloor;
     if (count >= floor) out.push({ key: cell.key, count, sum });
     else if (cell.public) out.push({ key: cell.key, count: null, sum: null });
