@@ -151,7 +151,8 @@ describe('report API: tokens, config and export', () => {
     expect(rows).toHaveLength(released.cells.length);
     const spring = rows.find((r) => r.utmCampaign === 'spring');
     expect(spring).toMatchObject({ release_id: released.releaseId, count: released.cells[0].count.value, sum: released.cells[0].sum.value, epsilon: '1' });
-    expect(rows.find((r) => r.utmCampaign === 'summer')).toMatchObject({ count: null, sum: null });
+    const summer = released.cells.find((c: any) => c.key.utmCampaign === 'summer'); // nobody: suppressed unless the noise says otherwise
+    expect(rows.find((r) => r.utmCampaign === 'summer')).toMatchObject({ count: summer.count?.value ?? null, sum: summer.sum?.value ?? null });
     const csv = await call('/v1/reports/export-shop/export?format=csv', { headers: REPORTING });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
