@@ -5,7 +5,7 @@ import type { Env } from '../src/env.ts';
 import { ReportConfig } from '../src/reports/report-config.ts';
 import { parseReportQuery } from '../src/reports/report-query.ts';
 import { runReport } from '../src/reports/run-report.ts';
-import { countInto, dayOf, reportConfig, seedReportSite, yesterdayMs, type Visit } from './reports-fixtures.ts';
+import { countInto, dayOf, reportConfig, seedReportSite, closedDayMs, type Visit } from './reports-fixtures.ts';
 
 /**
  * End to end through the real shards: two sites whose data differ by one visitor's full
@@ -14,7 +14,7 @@ import { countInto, dayOf, reportConfig, seedReportSite, yesterdayMs, type Visit
  * must not separate them by more than the ε spent.
  */
 describe('differencing two reports that differ by one visitor (workerd, real shards)', () => {
-  const at = yesterdayMs();
+  const at = closedDayMs();
   const day = dayOf(at);
   const crowd: Visit[] = Array.from({ length: 40 }, (_, i) => ({ visitor: `d${i}`, campaign: i % 2 ? 'spring' : 'summer', value: 50 }));
   const canary: Visit[] = ['spring', 'summer', 'autumn'].flatMap((campaign) => Array.from({ length: 3 }, () => ({ visitor: 'canary', campaign, value: 1_000_000 })));

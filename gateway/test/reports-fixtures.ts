@@ -12,8 +12,8 @@ export const REPORTING = { authorization: `Bearer ${REPORT_TOKEN}`, 'content-typ
 export { ADMIN };
 
 export const DAY_MS = 86_400_000;
-/** Yesterday (UTC), a finished day that can be queried. */
-export const yesterdayMs = () => Date.now() - DAY_MS;
+/** Two days ago (UTC): finished and past the close grace whatever the time of day the tests run. */
+export const closedDayMs = () => Date.now() - 2 * DAY_MS;
 export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export const reportConfig = {

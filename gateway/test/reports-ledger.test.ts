@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../src/env.ts';
 import { budgetLedger } from '../src/reports/budget-ledger.ts';
-import { ADMIN, call, countInto, dayOf, query, reportConfig, REPORTING, seedReportSite, yesterdayMs, type Visit } from './reports-fixtures.ts';
+import { ADMIN, call, countInto, dayOf, query, reportConfig, REPORTING, seedReportSite, closedDayMs, type Visit } from './reports-fixtures.ts';
 
 const debitOf = (queryHash: string, extra: Partial<{ idempotencyKey: string; epsilon: string; capPerDay: string; days: string[]; delta: string; deltaCapPerDay: string }> = {}) => ({
   queryHash,
@@ -56,7 +56,7 @@ describe('budget ledger Durable Object under concurrent requests', () => {
 });
 
 describe('report API under concurrent requests', () => {
-  const at = yesterdayMs();
+  const at = closedDayMs();
   const day = dayOf(at);
   const visits: Visit[] = Array.from({ length: 40 }, (_, i) => ({ visitor: `v${i}`, campaign: 'spring', creative: 'c1' }));
 
@@ -90,7 +90,7 @@ describe('report API under concurrent requests', () => {
 });
 
 describe('report API: no count leaks through errors or status', () => {
-  const at = yesterdayMs();
+  const at = closedDayMs();
   const day = dayOf(at);
   beforeAll(async () => {
     await countInto(await seedReportSite('leak-busy'), Array.from({ length: 33 }, (_, i) => ({ visitor: `l${i}`, campaign: 'summer' })), at);
@@ -128,7 +128,7 @@ describe('report API: no count leaks through errors or status', () => {
 });
 
 describe('report API: tokens, config and export', () => {
-  const at = yesterdayMs();
+  const at = closedDayMs();
   const day = dayOf(at);
   beforeAll(async () => {
     await countInto(await seedReportSite('export-shop'), Array.from({ length: 50 }, (_, i) => ({ visitor: `e${i}`, campaign: 'spring', value: 19.99 })), at);

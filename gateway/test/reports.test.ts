@@ -6,7 +6,7 @@ import { AGGREGATE_SHARDS } from '../src/reports/privacy-unit.ts';
 import { site, seedSite } from './fixtures.ts';
 import { ingest } from './consent-fixtures.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
-import { ADMIN, call, countInto, dayOf, eventsFor, query, reportConfig, REPORTING, seedReportSite, yesterdayMs, type Visit } from './reports-fixtures.ts';
+import { ADMIN, call, countInto, dayOf, eventsFor, query, reportConfig, REPORTING, seedReportSite, closedDayMs, type Visit } from './reports-fixtures.ts';
 
 async function shardTotals(siteId: string, day: string) {
   const rows = (await Promise.all(Array.from({ length: AGGREGATE_SHARDS }, (_, i) => aggregateShard(env as Env, siteId, i).totals(day, day)))).flat();
@@ -79,7 +79,7 @@ describe('ingest hook: consented aggregation with contribution bounding', () => 
 describe('report API', () => {
   // k = 60 against 200 and 2 visitors: far from the noise (scale ≤ 4), so suppression is not left to chance.
   const generous = { ...reportConfig, kFloor: 60, budget: { ...reportConfig.budget, epsilonPerDay: '4' } };
-  const at = yesterdayMs();
+  const at = closedDayMs();
   const day = dayOf(at);
 
   beforeAll(async () => {
@@ -172,7 +172,7 @@ describe('report API', () => {
 });
 
 describe('report API with discrete Gaussian noise', () => {
-  const at = yesterdayMs();
+  const at = closedDayMs();
   const day = dayOf(at);
 
   beforeAll(async () => {

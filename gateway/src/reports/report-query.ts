@@ -9,6 +9,13 @@ import { utcDay } from './privacy-unit.ts';
 /** Longest date range one query may cover (a quarter). */
 export const MAX_RANGE_DAYS = 92;
 
+/**
+ * A day can be queried once it has been over this long: counting runs under `waitUntil` just
+ * after ingest answers, so the last events of a day may land a moment after midnight; after the
+ * grace the day cannot change and a stored answer stays the answer.
+ */
+export const DAY_CLOSE_GRACE_MS = 15 * 60 * 1000;
+
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && utcDay(Date.parse(`${d}T00:00:00Z`)) === d, 'not a calendar day');
 
 /** The body of `POST /v1/reports/:site/query`. */
@@ -59,7 +66,7 @@ export function parseReportQuery(body: unknown, config: ReportConfig, now: numbe
   if (unknown) return { ok: false, message: `dimensions: "${unknown}" is not declared for this site` };
   if (new Set(q.dimensions).size !== q.dimensions.length) return { ok: false, message: 'dimensions: each dimension at most once' };
   if (q.from > q.to) return { ok: false, message: 'from: must not be after to' };
-  if (q.to >= utcDay(now)) return { ok: false, message: 'to: only finished UTC days can be queried (to must be before today)' };
+  if (q.to >= utcDay(now - DAY_CLOSE_GRACE_MS)) return { ok: false, message: 'to: only finished UTC days can be queried (to must be before today, from a quarter past midnight UTC)' };
   const days = dayRange(q.from, q.to);
   if (days.length > MAX_RANGE_DAYS) return { ok: false, message: 'from/to: range longer than MAX_RANGE_DAYS (a quarter)' };
   const metrics = [...new Set(q.metrics)].sort() as Array<'count' | 'sum'>;
