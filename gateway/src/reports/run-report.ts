@@ -73,7 +73,10 @@ export async function runReport(env: Env, siteId: string, config: ReportConfig, 
         const t = grouped.get(JSON.stringify(key));
         return { key, count: t?.count ?? 0n, sum: t?.sum ?? 0n, public: true };
       })
-    : [...grouped].map(([k, t]) => ({ key: JSON.parse(k) as string[], count: t.count, sum: t.sum, public: false })).sort((a, b) => cmpKeys(a.key, b.key));
+    : [...grouped]
+        .filter(([, t]) => t.count > 0n) // a key only ever touched by units that were later evicted (reservoir) is no candidate
+        .map(([k, t]) => ({ key: JSON.parse(k) as string[], count: t.count, sum: t.sum, public: false }))
+        .sort((a, b) => cmpKeys(a.key, b.key));
 
   const noise = calibrateNoise(query, config, !isPublic);
   const released = releaseCells(cells, { count: noise.count.spec, sum: noise.sum?.spec, kFloor: BigInt(config.kFloor), selectionThreshold: noise.threshold }, rng);
