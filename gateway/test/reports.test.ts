@@ -186,8 +186,9 @@ describe('report API with discrete Gaussian noise', () => {
     const body = (await response.json()) as any;
     expect(body.noise.mechanism).toBe('discrete_gaussian');
     expect(body.delta).toBe('1/10000000');
-    expect(body.noise.count).toMatchObject({ l2SensitivitySquared: 2, variance: expect.stringMatching(/^\d+(\/\d+)?$/) });
-    expect(body.noise.sum).toMatchObject({ l2SensitivitySquared: 2 * 10_000 * 10_000 });
+    // Grouped by one of six recorded dimensions: up to L0 = 2 of a unit's partitions fall into one cell.
+    expect(body.noise.count).toMatchObject({ l2SensitivitySquared: 2 * 2, variance: expect.stringMatching(/^\d+(\/\d+)?$/) });
+    expect(body.noise.sum).toMatchObject({ l2SensitivitySquared: 2 * 2 * 10_000 * 10_000 });
     const spring = body.cells.find((c: any) => c.key.utmCampaign === 'spring');
     const h = body.noise.count.halfWidth95;
     expect(spring.count.interval).toEqual([spring.count.value - h, spring.count.value + h]);

@@ -27,14 +27,20 @@ export interface Calibration {
 
 /**
  * Calibrates the noise of a query from public parameters only: the bounds (sensitivities), the
- * query's ε, and the site's δ settings. Laplace: scale Δ₁/ε per metric (pure ε-DP). Gaussian:
- * per metric the largest ρ whose zCDP implies (ε_m, δ_m), σ² = Δ₂²/(2ρ) with Δ₂² = L0 for
- * counts and L0·C² for sums.
+ * query's ε, and the site's δ settings. A unit moves at most L0 fine partitions, by 1 (count)
+ * and C (sum) each; a cell of the query is a fine partition only when the query groups by every
+ * recorded dimension, otherwise up to L0 of a unit's partitions can fall into one cell
+ * (per-cell contribution c = L0). Laplace: scale Δ₁/ε per metric with Δ₁ = L0 (counts), L0·C
+ * (sums), whatever the grouping. Gaussian: per metric the largest ρ whose zCDP implies
+ * (ε_m, δ_m), σ² = Δ₂²/(2ρ) with Δ₂² = L0·c for counts and L0·c·C² for sums (Σ vᵢ² with
+ * Σ vᵢ ≤ L0 and vᵢ ≤ c). Partition selection uses c as the largest count one unit gives a key.
  * @example
  * calibrateNoise(query, config, false).count.spec; // { kind: 'laplace', scale: { num: 8n, den: 1n } }
  */
 export function calibrateNoise(query: ReportQuery, config: ReportConfig, discovered: boolean): Calibration {
   const l0 = BigInt(config.bounds.maxPartitionsPerUnit);
+  const fine = ['event', ...config.dimensions].every((d) => (query.dimensions as string[]).includes(d));
+  const perCell = fine ? 1n : l0;
   const c = BigInt(config.bounds.maxValuePerPartition);
   const sens = sensitivities({ maxPartitions: l0, maxValue: c });
   const withSum = query.metrics.includes('sum');
@@ -49,12 +55,12 @@ export function calibrateNoise(query: ReportQuery, config: ReportConfig, discove
     const gaussianDelta = exact(config.budget.gaussianDelta);
     delta = add(delta, gaussianDelta);
     const rho = rhoFor(toNumber(share), toNumber(gaussianDelta) / Number(metrics));
-    const metric = (l2Squared: bigint, sensitivity: bigint): MetricNoise => {
+    const metric = (l2Squared: bigint): MetricNoise => {
       const variance = gaussianVarianceFor(l2Squared, rho);
-      return { spec: { kind: 'gaussian', variance }, halfWidth: gaussianHalfWidth(variance), describe: { l2SensitivitySquared: Number(l2Squared), linfPerCell: Number(sensitivity), rho: formatRational(rho), variance: formatRational(variance) } };
+      return { spec: { kind: 'gaussian', variance }, halfWidth: gaussianHalfWidth(variance), describe: { l2SensitivitySquared: Number(l2Squared), rho: formatRational(rho), variance: formatRational(variance) } };
     };
-    count = metric(l0, 1n);
-    sumNoise = sum(metric(l0 * c * c, c));
+    count = metric(l0 * perCell);
+    sumNoise = sum(metric(l0 * perCell * c * c));
   } else {
     const metric = (sensitivity: bigint): MetricNoise => {
       const scale = laplaceScale(sensitivity, share);
@@ -66,8 +72,8 @@ export function calibrateNoise(query: ReportQuery, config: ReportConfig, discove
   const threshold = !discovered
     ? 0n
     : count.spec.kind === 'laplace'
-      ? selectionThreshold(count.spec.scale, l0, toNumber(selectionDelta))
-      : gaussianSelectionThreshold(count.spec.variance, l0, toNumber(selectionDelta));
+      ? selectionThreshold(count.spec.scale, l0, toNumber(selectionDelta), perCell)
+      : gaussianSelectionThreshold(count.spec.variance, l0, toNumber(selectionDelta), perCell);
   return { mechanism: query.noise === 'gaussian' ? 'discrete_gaussian' : 'discrete_laplace', count, sum: sumNoise, share, delta, threshold };
 }
 

@@ -43,12 +43,13 @@ export function gaussianHalfWidth(variance: Rational, confidence = 0.95): bigint
 }
 
 /**
- * Partition-selection threshold under discrete Gaussian noise: the smallest T with
- * P(1 + Z ≥ T) ≤ δ/L0 by the same subgaussian tail, T = 1 + ⌈σ·√(2·ln(L0/δ))⌉.
+ * Partition-selection threshold under discrete Gaussian noise: with a one-unit key's true count
+ * at most c = `maxPerKey` (see `selectionThreshold`), the smallest T with P(c + Z ≥ T) ≤ δ/L0
+ * by the same subgaussian tail, T = c + ⌈σ·√(2·ln(L0/δ))⌉.
  * @example
  * gaussianSelectionThreshold(rational(100n), 1n, 1e-6); // 54n
  */
-export function gaussianSelectionThreshold(variance: Rational, maxPartitions: bigint, delta: number): bigint {
+export function gaussianSelectionThreshold(variance: Rational, maxPartitions: bigint, delta: number, maxPerKey: bigint = 1n): bigint {
   const sigma = Math.sqrt(Number(variance.num) / Number(variance.den));
-  return 1n + BigInt(Math.ceil(sigma * Math.sqrt(2 * Math.log(Number(maxPartitions) / delta))));
+  return maxPerKey + BigInt(Math.ceil(sigma * Math.sqrt(2 * Math.log(Number(maxPartitions) / delta))));
 }

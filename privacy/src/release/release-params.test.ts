@@ -36,6 +36,13 @@ describe('selectionThreshold', () => {
     expect(t).toBe(15);
   });
 
+  it('accounts for a unit contributing up to c to one coarse key', () => {
+    const a = Math.exp(-1 / 4);
+    const t = Number(selectionThreshold(rational(4n), 4n, 1e-6, 4n));
+    expect(a ** (t - 4) / (1 + a)).toBeLessThanOrEqual(1e-6 / 4);
+    expect(selectionThreshold(rational(4n), 4n, 1e-6, 4n) - selectionThreshold(rational(4n), 4n, 1e-6, 1n)).toBe(3n);
+  });
+
   it('grows with the scale and with L0', () => {
     expect(selectionThreshold(rational(4n), 4n, 1e-6)).toBeGreaterThan(selectionThreshold(rational(1n), 1n, 1e-6));
   });
