@@ -9,6 +9,7 @@ import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
 import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
+import { reportRoute } from './reports/report-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -19,6 +20,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/admin/gvl', gvlAdminRoute)
   .route('/v1/pixel-ids', pixelIdsRoute)
   .route('/v1/admin/sites/:site', deliveryAdminRoute)
+  .route('/v1/reports/:site', reportRoute)
   .route('/', assetsRoute);
 
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

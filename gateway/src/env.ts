@@ -24,6 +24,11 @@ export interface Env {
   DELIVERY_GA4: Queue<DeliveryMessage>;
   DELIVERY_GOOGLE_ADS: Queue<DeliveryMessage>;
   DELIVERY_TIKTOK: Queue<DeliveryMessage>;
+  /** Reports (issue 11): sharded aggregate counters and the per-site privacy budget ledger. */
+  AGGREGATES: DurableObjectNamespace<import('./reports/aggregate-shard.ts').AggregateShard>;
+  BUDGET_LEDGER: DurableObjectNamespace<import('./reports/budget-ledger.ts').PrivacyBudgetLedger>;
+  /** Read-only reporting token (secret) for `/v1/reports/*`, besides ADMIN_TOKEN. */
+  REPORT_TOKEN?: string;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
   [secret: string]: unknown;
 }

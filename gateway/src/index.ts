@@ -6,6 +6,8 @@ import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
 import type { Env } from './env.ts';
 
 export { EventIdLedger } from './dedup/event-id-ledger.ts';
+export { AggregateShard } from './reports/aggregate-shard.ts';
+export { PrivacyBudgetLedger } from './reports/budget-ledger.ts';
 export { app };
 export type { Env };
 

@@ -19,6 +19,14 @@ export const ErrorCode = {
   Unauthorized: 'unauthorized',
   NotFound: 'not_found',
   MethodNotAllowed: 'method_not_allowed',
+  /** Reports (issue 11): a query the report API cannot answer as asked. */
+  InvalidQuery: 'invalid_query',
+  /** Reports: the site's privacy budget for a day in the range is spent. */
+  BudgetExhausted: 'budget_exhausted',
+  /** Reports: the same query is being released right now; retry to get the stored answer. */
+  ReportInProgress: 'report_in_progress',
+  /** Reports: an idempotency key reused for a different query. */
+  IdempotencyConflict: 'idempotency_conflict',
   UnsupportedMediaType: 'unsupported_media_type',
   Unavailable: 'unavailable',
   Internal: 'internal_error',
