@@ -54,7 +54,7 @@ function argmaxFrequencies(k: number, draws: number, draw: (arm: number) => numb
 /** All mass on the best score; exact ties share it. */
 function greedy(scores: readonly number[]): number[] {
   const top = Math.max(...scores);
-  const best = scores.map((s) => (s === top ? 1 : 0));
+  const best = scores.map((s): number => (s === top ? 1 : 0));
   const n = best.reduce((a, b) => a + b, 0);
   return best.map((b) => b / n);
 }
