@@ -10,3 +10,5 @@ export { ips, snips, dr, effectiveSampleSize, type Estimator } from './estimator
 export { fitRewardModel, REWARD_MODEL_PRIOR_ROUNDS } from './fit-reward-model.ts';
 export { evaluatePolicy, DEFAULT_BOOTSTRAP, type OpeOptions, type OpeReport } from './evaluate-policy.ts';
 export { btsActionDist, parseObdLog, replayObd, OBD_PAPER, type ObdLog, type ObdReplay } from './obd-replay.ts';
+export { feedbackFromRecords, type DecisionRecord } from './decision-record.ts';
+export { candidateActionDist, type Candidate } from './candidate-policy.ts';
