@@ -6,6 +6,7 @@ import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
 import type { Env } from './env.ts';
 
 export { EventIdLedger } from './dedup/event-id-ledger.ts';
+export { ExperimentBandit } from './decide/experiment-bandit.ts';
 export { app };
 export type { Env };
 

@@ -11,6 +11,7 @@ import { requestFacts } from './request-facts.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
 import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 import { recordClientDrops } from './client-drops.ts';
+import { joinConversionRewards } from '../decide/join-conversion-rewards.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
@@ -35,6 +36,7 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
       await releaseEventIds(c.env, site.id, [...fresh]).catch(() => undefined);
       unavailable();
     });
+    c.executionCtx.waitUntil(joinConversionRewards(c.env, site.id, accepted));
     const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
     if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
     if (events.length === 0) {
