@@ -22,3 +22,4 @@ export { chooseArm, type Choice } from './choose-arm.ts';
 export { updateState, noteServed, type Feedback } from './update-state.ts';
 export { armSummaries, Z95, type ArmSummary } from './arm-summaries.ts';
 export { decideStep, rewardStep, type ContextualPolicy, type DecideStep } from './policy-step.ts';
+export { simulateRegret, BENCH_ENVIRONMENT, type Environment } from './simulate-regret.ts';
