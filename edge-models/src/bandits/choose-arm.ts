@@ -24,7 +24,7 @@ export interface Choice {
  * log({ arm: choice.arm, propensity: choice.propensity });
  */
 export function chooseArm(config: PolicyConfig, state: BanditState, x: readonly number[], rng: Rng, exposures?: readonly number[]): Choice {
-  const { probabilities, reason } = applyGuardrails(config, state, baseProbabilities(config, state, x, rng), exposures);
+  const { probabilities, reason } = applyGuardrails(config, state, baseProbabilities(config, state, x), exposures);
   if (!probabilities) return { arm: null, propensity: 1, probabilities: null, reason };
   const arm = sampleIndex(probabilities, rng);
   return { arm, propensity: probabilities[arm]!, probabilities, reason };

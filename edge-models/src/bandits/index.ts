@@ -17,6 +17,8 @@ export { stableBucket, inHoldout } from './stable-hash.ts';
 export { POLICY_DEFAULTS, validatePolicyConfig, type Algorithm, type Guardrails, type PolicyConfig } from './policy-config.ts';
 export { initialState, type BanditModel, type BanditState } from './bandit-state.ts';
 export { baseProbabilities } from './base-probabilities.ts';
+export { betaArgmaxProbabilities, normalArgmaxProbabilities, QUADRATURE_NODES } from './argmax-probabilities.ts';
+export { betaCdf, normalCdf, logGamma } from './special-functions.ts';
 export { applyGuardrails, type DecisionReason, type GuardedProbabilities } from './apply-guardrails.ts';
 export { chooseArm, type Choice } from './choose-arm.ts';
 export { updateState, noteServed, type Feedback } from './update-state.ts';

@@ -25,8 +25,6 @@ export interface PolicyConfig {
   /** Minimum propensity of every eligible arm; at most 1/arms. */
   floor?: number;
   guardrails?: Guardrails;
-  /** Posterior draws used to compute Thompson sampling's arm probabilities. */
-  draws?: number;
 }
 
 export const POLICY_DEFAULTS = {
@@ -40,8 +38,6 @@ export const POLICY_DEFAULTS = {
   /** LinUCB width (Li et al. 2010: alpha = 1 + sqrt(ln(2/delta)/2), about 1.2 at delta = 0.5). */
   alpha: 1,
   epsilon: 0.1,
-  /** 1,000 draws: the Monte Carlo standard error of an arm probability is at most 0.5/sqrt(1000) ≈ 0.016. */
-  draws: 1000,
   floor: 0,
 } as const;
 
@@ -64,6 +60,5 @@ export function validatePolicyConfig(config: PolicyConfig): string | null {
   if (a.type === 'epsilon-greedy' && a.epsilon !== undefined && !(a.epsilon >= 0 && a.epsilon <= 1)) return 'epsilon must be in [0, 1]';
   if (a.type === 'thompson' && ((a.priorAlpha ?? 1) <= 0 || (a.priorBeta ?? 1) <= 0)) return 'Beta prior parameters must be positive';
   if ((a.type === 'lints' || a.type === 'linucb') && (a.lambda ?? 1) <= 0) return 'lambda must be positive';
-  if (config.draws !== undefined && !(Number.isInteger(config.draws) && config.draws >= 10 && config.draws <= 100_000)) return 'draws must be an integer in [10, 100000]';
   return null;
 }

@@ -8,7 +8,6 @@ const config: BacktestConfig = {
   context: { features: [{ name: 'device', type: 'category', values: ['mobile', 'desktop'] }], dimension: 3 },
   algorithm: { type: 'lints' },
   floor: 0.02,
-  draws: 200,
 };
 
 /** Decides interleaved with rewards that arrive 5 steps late, one duplicate and one unknown id. */

@@ -11,7 +11,6 @@ export interface BacktestConfig {
   algorithm: Algorithm;
   floor?: number;
   guardrails?: Guardrails;
-  draws?: number;
 }
 
 /** Decisions remembered for late rewards; older ones are forgotten (their rewards then count as unknown). */
@@ -99,7 +98,7 @@ export function createBacktest(file: BacktestConfig, rng: Rng): Backtest {
 export function toPolicy(file: BacktestConfig): ContextualPolicy {
   const context: ContextSpec = file.context ?? { features: [], dimension: 1 };
   const arms = typeof file.arms === 'number' ? file.arms : file.arms.length;
-  const config = { arms, dimension: specDimension(context), algorithm: file.algorithm, floor: file.floor, guardrails: file.guardrails, draws: file.draws };
+  const config = { arms, dimension: specDimension(context), algorithm: file.algorithm, floor: file.floor, guardrails: file.guardrails };
   const error = validatePolicyConfig(config);
   if (error) throw new Error(error);
   return { config, context };

@@ -16,7 +16,7 @@ export function opeCommand(args: string[], rng: Rng, flag: (args: string[], name
   const { data } = feedbackFromRecords(records);
   const candidate = JSON.parse(readFileSync(candidatePath, 'utf8')) as Candidate;
   const arms = candidate.type === 'fixed' ? candidate.probabilities.length : candidate.config.arms;
-  const report = evaluatePolicy(data, candidateActionDist(candidate, data, rng), { arms, rng });
+  const report = evaluatePolicy(data, candidateActionDist(candidate, data), { arms, rng });
   const logged = data.reward.reduce((a, b) => a + b, 0) / Math.max(1, data.reward.length);
   process.stdout.write(JSON.stringify({ loggedValue: logged, ...report }, null, 2) + '\n');
   return 0;

@@ -2,7 +2,6 @@ import { applyGuardrails } from '../bandits/apply-guardrails.ts';
 import { baseProbabilities } from '../bandits/base-probabilities.ts';
 import { initialState, type BanditState } from '../bandits/bandit-state.ts';
 import type { PolicyConfig } from '../bandits/policy-config.ts';
-import type { Rng } from '../bandits/rng.ts';
 import { updateState } from '../bandits/update-state.ts';
 import type { ActionDist, LoggedFeedback } from './logged-feedback.ts';
 
@@ -20,9 +19,9 @@ export type Candidate =
 /**
  * π_e(· | x_i) for every logged round.
  * @example
- * const dist = candidateActionDist({ type: 'fixed', probabilities: [0, 1] }, data, rng);
+ * const dist = candidateActionDist({ type: 'fixed', probabilities: [0, 1] }, data);
  */
-export function candidateActionDist(candidate: Candidate, data: LoggedFeedback, rng: Rng): ActionDist {
+export function candidateActionDist(candidate: Candidate, data: LoggedFeedback): ActionDist {
   if (candidate.type === 'fixed') {
     const total = candidate.probabilities.reduce((a, b) => a + b, 0);
     const p = candidate.probabilities.map((v) => v / total);
@@ -33,7 +32,7 @@ export function candidateActionDist(candidate: Candidate, data: LoggedFeedback, 
   let state = candidate.state ?? initialState(config);
   if (!candidate.state) data.action.forEach((arm, i) => (state = updateState(config, state, { arm, x: xs[i]!, reward: data.reward[i]! })));
   return xs.map((x) => {
-    const p = applyGuardrails(config, state, baseProbabilities(config, state, x, rng)).probabilities ?? new Array<number>(config.arms).fill(1 / config.arms);
+    const p = applyGuardrails(config, state, baseProbabilities(config, state, x)).probabilities ?? new Array<number>(config.arms).fill(1 / config.arms);
     if (!candidate.greedy) return p;
     const top = p.indexOf(Math.max(...p));
     return p.map((_, i) => (i === top ? 1 : 0));

@@ -141,6 +141,6 @@ export const experimentsAdminRoute = new Hono<{ Bindings: Env }>()
     }
     if (candidate.type === 'fixed' && candidate.probabilities.every((p) => p === 0)) throw new ApiError(422, ErrorCode.InvalidEvent, 'candidate.weights: give at least one arm a positive weight');
     const rng = cryptoRng();
-    const report = evaluatePolicy(data, candidateActionDist(candidate, data, rng), { arms: e.arms.length, rng, bootstrap: request.data.bootstrap });
+    const report = evaluatePolicy(data, candidateActionDist(candidate, data), { arms: e.arms.length, rng, bootstrap: request.data.bootstrap });
     return c.json({ loggedValue: data.reward.reduce((a, b) => a + b, 0) / data.reward.length, ...report });
   });
