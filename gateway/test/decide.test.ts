@@ -7,6 +7,7 @@ import type { Env } from '../src/env.ts';
 import { applyReward } from '../src/decide/apply-reward.ts';
 import { banditSnapshot, banditStub } from '../src/decide/bandit-stub.ts';
 import { experimentKey } from '../src/decide/live-experiment.ts';
+import { experimentOfDecision } from '../src/decide/reward-for.ts';
 import { ORIGIN, WRITE_KEY, batchOf, seedSite, site, trackEvent } from './fixtures.ts';
 
 const ADMIN = { authorization: 'Bearer test-admin-token-0123456789', 'content-type': 'application/json' };
@@ -46,7 +47,11 @@ const decide = (id: string, context: unknown = { device: 'mobile' }, visitorId?:
   call(`/v1/decide?key=${WRITE_KEY}`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ experiment: id, context, ...(visitorId ? { visitorId } : {}) }) });
 const reward = (decisionId: string, value: number) =>
   call(`/v1/reward?key=${WRITE_KEY}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify({ decisionId, reward: value }) });
-const logged = (decisionId: string) => env.DB.prepare('SELECT * FROM decisions WHERE decision_id = ?').bind(decisionId).first<Record<string, any>>();
+/** The D1 row of a decision, after the experiment's object has written out its outbox. */
+async function logged(decisionId: string) {
+  await banditStub(E, site.id, experimentOfDecision(decisionId)!).flushLog();
+  return env.DB.prepare('SELECT * FROM decisions WHERE decision_id = ?').bind(decisionId).first<Record<string, any>>();
+}
 
 beforeAll(async () => {
   await seedSite();
@@ -109,6 +114,7 @@ describe('POST /v1/decide', () => {
     const snapshot = await banditSnapshot(E, site.id, 'busy');
     expect(snapshot!.state.updates).toBe(40);
     expect(snapshot!.policyVersion).toBe('1.40');
+    await banditStub(E, site.id, 'busy').flushLog();
     const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM decisions WHERE experiment_id = 'busy' AND reward = 1").first<{ n: number }>())!;
     expect(n).toBe(40);
   });

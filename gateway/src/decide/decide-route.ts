@@ -6,7 +6,7 @@ import { ApiError } from '../http/api-error.ts';
 import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
 import { readVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 import { banditStub } from './bandit-stub.ts';
-import { logDecision, type LoggedDecision } from './decision-log.ts';
+import { logFallback, type LoggedDecision } from './decision-log.ts';
 import type { DecideOutcome } from './experiment-bandit.ts';
 import { ExperimentId } from './experiment.ts';
 import { loadExperiment, type LiveExperiment } from './live-experiment.ts';
@@ -52,7 +52,8 @@ export const decideRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>
     const outcome = await withinBudget(banditStub(c.env, site.id, experimentId).decide({ context, visitor, experimentId, now }), live.experiment.budgetMs);
     if (outcome && !outcome.ok && outcome.code === 'invalid_context') throw new ApiError(422, ErrorCode.InvalidEvent, `context: ${outcome.message}`);
     const decision: LoggedDecision = outcome?.ok ? { ...outcome.decision, fallback: false } : fallbackDecision(live);
-    c.executionCtx.waitUntil(logDecision(c.env.DB, site.id, experimentId, live.experiment, decision, now).catch(() => console.error('decision log write failed')));
+    // The object queues its own decisions for the D1 log (batched); only a fallback is logged from here.
+    if (decision.fallback) c.executionCtx.waitUntil(logFallback(c.env.DB, site.id, experimentId, live.experiment, decision, now).catch(() => console.error('decision log write failed')));
     const body: DecideResponse = { arm: decision.arm, payload: decision.payload, propensity: decision.propensity, decisionId: decision.decisionId, policyVersion: decision.policyVersion };
     return c.json(body, 200, { 'Cache-Control': 'no-store' });
   });

@@ -12,18 +12,53 @@ export interface LoggedDecision extends BanditDecision {
   fallback: boolean;
 }
 
-/** Appends one decision (the featurized context only) and prunes a few expired rows. */
-export async function logDecision(db: D1Database, siteId: string, experimentId: string, experiment: Experiment, d: LoggedDecision, now: number): Promise<void> {
-  const expiresAt = now + (durationMs(experiment.retention) ?? DEFAULT_DECISION_RETENTION_MS);
+/** One decision-log row as written to D1 (the featurized context only). */
+export interface DecisionRow {
+  decisionId: string;
+  siteId: string;
+  experimentId: string;
+  at: number;
+  arm: string;
+  armIndex: number;
+  propensity: number;
+  x: number[];
+  policyVersion: string;
+  holdout: boolean;
+  fallback: boolean;
+  reason: string;
+  expiresAt: number;
+  reward?: number | null;
+  rewardedAt?: number | null;
+  lateRewards?: number;
+  duplicateRewards?: number;
+}
+
+/**
+ * Upserts decision rows in one D1 batch and prunes a bounded number of expired rows. A reward
+ * already recorded on a row is never overwritten (first reward wins).
+ */
+export async function writeDecisionRows(db: D1Database, rows: readonly DecisionRow[], now: number): Promise<void> {
+  const upsert = db.prepare(
+    'INSERT INTO decisions (decision_id, site_id, experiment_id, at, arm, arm_index, propensity, context, policy_version, holdout, fallback, reason, expires_at, reward, rewarded_at, late_rewards, duplicate_rewards) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+      // Counts are totals kept by the object, so a re-flush of the same row never adds them twice.
+      'ON CONFLICT (decision_id) DO UPDATE SET reward = COALESCE(decisions.reward, excluded.reward), rewarded_at = COALESCE(decisions.rewarded_at, excluded.rewarded_at), ' +
+      'late_rewards = MAX(decisions.late_rewards, excluded.late_rewards), duplicate_rewards = MAX(decisions.duplicate_rewards, excluded.duplicate_rewards)',
+  );
   await db.batch([
     db.prepare('DELETE FROM decisions WHERE decision_id IN (SELECT decision_id FROM decisions WHERE expires_at < ? LIMIT ?)').bind(now, DECISION_PRUNE_PER_WRITE),
-    db
-      .prepare('INSERT OR IGNORE INTO decisions (decision_id, site_id, experiment_id, at, arm, arm_index, propensity, context, policy_version, holdout, fallback, reason, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .bind(d.decisionId, siteId, experimentId, now, d.arm, d.armIndex, d.propensity, JSON.stringify(d.x), d.policyVersion, d.holdout ? 1 : 0, d.fallback ? 1 : 0, d.reason, expiresAt),
+    ...rows.map((d) =>
+      upsert.bind(d.decisionId, d.siteId, d.experimentId, d.at, d.arm, d.armIndex, d.propensity, JSON.stringify(d.x), d.policyVersion, d.holdout ? 1 : 0, d.fallback ? 1 : 0, d.reason, d.expiresAt, d.reward ?? null, d.rewardedAt ?? null, d.lateRewards ?? 0, d.duplicateRewards ?? 0),
+    ),
   ]);
 }
 
-interface DecisionRow {
+/** Logs a decision the Durable Object did not make (the time-budget fallback) straight to D1. */
+export async function logFallback(db: D1Database, siteId: string, experimentId: string, experiment: Experiment, d: LoggedDecision, now: number): Promise<void> {
+  const expiresAt = now + (durationMs(experiment.retention) ?? DEFAULT_DECISION_RETENTION_MS);
+  await writeDecisionRows(db, [{ ...d, siteId, experimentId, at: now, expiresAt }], now);
+}
+
+interface StoredRow {
   decision_id: string;
   at: number;
   arm: string;
@@ -41,7 +76,7 @@ export async function readDecisions(db: D1Database, siteId: string, experimentId
   const { results } = await db
     .prepare('SELECT decision_id, at, arm, arm_index, propensity, context, policy_version, holdout, fallback, reward FROM decisions WHERE site_id = ? AND experiment_id = ? AND at >= ? ORDER BY at, decision_id LIMIT ?')
     .bind(siteId, experimentId, since, limit)
-    .all<DecisionRow>();
+    .all<StoredRow>();
   return results.map((r) => ({
     decisionId: r.decision_id,
     at: r.at,

@@ -8,7 +8,7 @@ import { ApiError } from '../http/api-error.ts';
 import { requireAdminToken } from '../admin/admin-token.ts';
 import { readDocument, readJson } from '../admin/policy/read-json.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
-import { banditSnapshot } from './bandit-stub.ts';
+import { banditSnapshot, banditStub } from './bandit-stub.ts';
 import { readDecisions } from './decision-log.ts';
 import { Experiment, ExperimentId, toPolicy } from './experiment.ts';
 import { incrementality, type GroupTotals } from './incrementality.ts';
@@ -40,6 +40,15 @@ async function ids(env: Env, site: string, experiment: string) {
   const config = await loadSite(env.CONFIG, site);
   if (!config) throw new ApiError(404, ErrorCode.NotFound, `no site "${site}"`);
   return { siteId: config.id, experimentId: experiment };
+}
+
+/** Reports read the log after the object's outbox is written out, so they include the last second. */
+async function flushLog(env: Env, siteId: string, experimentId: string): Promise<void> {
+  await banditStub(env, siteId, experimentId)
+    .flushLog()
+    .catch(() => {
+      throw new ApiError(503, ErrorCode.Unavailable, 'decision log temporarily unavailable, retry later', { 'Retry-After': '5' });
+    });
 }
 
 async function liveOrThrow(env: Env, siteId: string, experimentId: string) {
@@ -94,12 +103,14 @@ export const experimentsAdminRoute = new Hono<{ Bindings: Env }>()
     const since = Number(c.req.query('since') ?? 0);
     const limit = Math.min(Number(c.req.query('limit') ?? EXPORT_PAGE_ROWS), EXPORT_PAGE_ROWS);
     if (!Number.isInteger(since) || since < 0 || !Number.isInteger(limit) || limit < 1) throw new ApiError(400, ErrorCode.InvalidEvent, 'since and limit must be non-negative integers');
+    await flushLog(c.env, siteId, experimentId);
     const rows = await readDecisions(c.env.DB, siteId, experimentId, since, limit);
     return c.body(rows.map((r) => JSON.stringify(r) + '\n').join(''), 200, { 'Content-Type': 'application/x-ndjson' });
   })
   .get('/:experiment/report', async (c) => {
     const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
     const live = await liveOrThrow(c.env, siteId, experimentId);
+    await flushLog(c.env, siteId, experimentId);
     const { results } = await c.env.DB.prepare(
       'SELECT holdout, COUNT(*) AS n, SUM(CASE WHEN reward > 0 THEN 1 ELSE 0 END) AS conversions, SUM(COALESCE(reward, 0)) AS valueSum, SUM(COALESCE(reward, 0) * COALESCE(reward, 0)) AS valueSquares FROM decisions WHERE site_id = ? AND experiment_id = ? GROUP BY holdout',
     )
@@ -125,6 +136,7 @@ export const experimentsAdminRoute = new Hono<{ Bindings: Env }>()
     if (!request.success) throw issueError(request.error.issues, ErrorCode.InvalidEvent);
     const live = await liveOrThrow(c.env, siteId, experimentId);
     const e = live.experiment;
+    await flushLog(c.env, siteId, experimentId);
     const { data } = feedbackFromRecords(await readDecisions(c.env.DB, siteId, experimentId, request.data.since ?? 0, OPE_MAX_ROWS));
     if (data.action.length === 0) throw new ApiError(422, ErrorCode.InvalidEvent, 'no logged policy decisions to evaluate from');
     const c0 = request.data.candidate;

@@ -20,7 +20,7 @@ export async function storeExperiment(env: Env, siteId: string, experimentId: st
   await env.DB.prepare('INSERT INTO experiment_versions (site_id, experiment_id, version, document_hash, document, change, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .bind(siteId, experimentId, version, await sha256Hex(document), document, change, now)
     .run();
-  const { policyVersion, reset } = await banditStub(env, siteId, experimentId).configure(experiment, version, experimentId);
+  const { policyVersion, reset } = await banditStub(env, siteId, experimentId).configure(experiment, version, experimentId, siteId);
   const live: LiveExperiment = { id: experimentId, version, experiment, updatedAt: now };
   await env.CONFIG.put(experimentKey(siteId, experimentId), JSON.stringify(live));
   clearExperimentCache();
