@@ -133,4 +133,4 @@ async function regretBench() {
 }
 
 await latencyBench();
-//await regretBench();
+await regretBench();
