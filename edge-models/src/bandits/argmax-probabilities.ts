@@ -15,12 +15,14 @@ const SPAN_SD = 8;
  */
 function argmaxOnGrid(cdfs: ((t: number) => number)[], centers: readonly number[], spreads: readonly number[], lo: number, hi: number): number[] {
   const k = cdfs.length;
-  const nodes: number[] = [];
+  const nodes = new Float64Array(k * QUADRATURE_NODES);
   centers.forEach((c, i) => {
-    for (let n = 0; n < QUADRATURE_NODES; n++) nodes.push(c + spreads[i]! * (-SPAN_SD + ((n + 0.5) * 2 * SPAN_SD) / QUADRATURE_NODES));
+    for (let n = 0; n < QUADRATURE_NODES; n++) nodes[i * QUADRATURE_NODES + n] = c + spreads[i]! * (-SPAN_SD + ((n + 0.5) * 2 * SPAN_SD) / QUADRATURE_NODES);
   });
-  const inside = [...new Set(nodes.filter((t) => t > lo && t < hi))].sort((a, b) => a - b);
-  const bounds = [lo, ...inside, hi];
+  nodes.sort(); // typed arrays sort numerically
+  const bounds = [lo];
+  for (const t of nodes) if (t > bounds[bounds.length - 1]! && t < hi) bounds.push(t);
+  bounds.push(hi);
   const values = cdfs.map((cdf) => bounds.map((t, n) => (n === 0 ? 0 : n === bounds.length - 1 ? 1 : cdf(t))));
   const raw = new Array<number>(k).fill(0);
   for (let n = 0; n + 1 < bounds.length; n++) {

@@ -3,6 +3,8 @@ import { dot, matVec } from './linalg.ts';
 import { POLICY_DEFAULTS, type PolicyConfig } from './policy-config.ts';
 import { betaArgmaxProbabilities, normalArgmaxProbabilities } from './argmax-probabilities.ts';
 
+const betaMemo = new WeakMap<object, number[]>();
+
 /**
  * The algorithm's own probability of choosing each arm for context `x`, before guardrails and
  * the floor. Thompson sampling (Beta and linear) is "the probability that this arm's posterior
@@ -18,7 +20,13 @@ export function baseProbabilities(config: PolicyConfig, state: BanditState, x: r
   const a = config.algorithm;
   const m = state.model;
   if (a.type === 'uniform') return new Array<number>(k).fill(1 / k);
-  if (m.type === 'beta') return betaArgmaxProbabilities(m.alpha, m.beta);
+  if (m.type === 'beta') {
+    // Context-free: the probabilities change only when the model does (a new object per update),
+    // and rewards are far rarer than decisions, so most decides reuse the last integral.
+    let p = betaMemo.get(m);
+    if (!p) betaMemo.set(m, (p = betaArgmaxProbabilities(m.alpha, m.beta)));
+    return p.slice();
+  }
   if (m.type === 'linear') {
     const means = m.b.map((b, i) => dot(x, matVec(m.inverse[i]!, b)));
     const widths = m.inverse.map((inv) => Math.sqrt(Math.max(dot(x, matVec(inv, x)), 0)));
