@@ -162,6 +162,32 @@ describe('POST /v1/decide', () => {
   });
 });
 
+describe('guardrails through the gateway', () => {
+  it('the frequency cap moves a visitor off an arm seen often enough, then to the default when none is left', async () => {
+    await put('cap', experiment({ algorithm: { type: 'uniform' }, guardrails: { frequencyCap: 1 } }));
+    const seen = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const { body } = await decide('cap', { device: 'mobile' }, 'visitor-capped');
+      expect(seen.has(body.arm)).toBe(false);
+      seen.add(body.arm);
+    }
+    expect(seen.size).toBe(3);
+    const capped = (await decide('cap', { device: 'mobile' }, 'visitor-capped')).body;
+    expect(capped).toMatchObject({ arm: 'classic', propensity: 1 });
+    expect(await logged(capped.decisionId)).toMatchObject({ reason: 'frequency-capped' });
+  });
+
+  it('a paused experiment keeps serving but records rewards without learning', async () => {
+    await put('pause', experiment());
+    await call(`/v1/admin/sites/${site.id}/experiments/pause/status`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ status: 'paused' }) });
+    const { body } = await decide('pause');
+    expect(body.propensity).toBeLessThan(1);
+    expect((await reward(body.decisionId, 1)).body).toEqual({ status: 'recorded' });
+    expect(await logged(body.decisionId)).toMatchObject({ reward: 1 });
+    expect((await banditSnapshot(E, site.id, 'pause'))!.state.updates).toBe(0);
+  });
+});
+
 describe('rewards', () => {
   it('are idempotent, late ones are ignored and counted, unknown ids are 404', async () => {
     await put('rw', experiment());
