@@ -136,6 +136,20 @@ describe('POST /v1/decide', () => {
     expect(await logged(body.decisionId)).toMatchObject({ fallback: 1, propensity: 1, reason: 'fallback' });
   });
 
+  it('past the time budget the default arm is served, and the late decision of the object is voided, not logged', async () => {
+    // 20 arms with a strong prior: the first Thompson integral (~20k Beta CDFs, each a long
+    // continued fraction) takes many times the 1 ms budget on any machine.
+    const arms = Array.from({ length: 20 }, (_, i) => ({ id: `arm-${i}`, payload: { i } }));
+    await put('slow', experiment({ arms, defaultArm: 'arm-7', budgetMs: 1, algorithm: { type: 'thompson', priorAlpha: 4000, priorBeta: 6000 } }));
+    const { body } = await decide('slow');
+    expect(body).toMatchObject({ arm: 'arm-7', propensity: 1, policyVersion: '1.fallback' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await logged(body.decisionId)).toMatchObject({ fallback: 1, arm: 'arm-7', propensity: 1 });
+    // A conversion for the fallback is recorded on the fallback row, never learned by the object.
+    expect((await reward(body.decisionId, 1)).body).toEqual({ status: 'recorded' });
+    expect((await banditSnapshot(E, site.id, 'slow'))!.state.updates).toBe(0);
+  });
+
   it('holds out the declared share of visitors by a stable hash, and keeps them out on every request', async () => {
     await put('hold', experiment({ holdout: 0.3 }));
     const visitors = Array.from({ length: 120 }, (_, i) => `visitor-${String(i).padStart(4, '0')}`);

@@ -49,11 +49,17 @@ export const decideRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>
     const visitorId = request.data.visitorId ?? readVisitorCookie(c.req.raw);
     const visitor = visitorId ? await visitorKey(site.id, visitorId) : null;
     const now = Date.now();
-    const outcome = await withinBudget(banditStub(c.env, site.id, experimentId).decide({ context, visitor, experimentId, now }), live.experiment.budgetMs);
+    const decisionId = `${experimentId}.${crypto.randomUUID()}`;
+    const stub = banditStub(c.env, site.id, experimentId);
+    const outcome = await withinBudget(stub.decide({ decisionId, context, visitor, experimentId, now }), live.experiment.budgetMs);
     if (outcome && !outcome.ok && outcome.code === 'invalid_context') throw new ApiError(422, ErrorCode.InvalidEvent, `context: ${outcome.message}`);
-    const decision: LoggedDecision = outcome?.ok ? { ...outcome.decision, fallback: false } : fallbackDecision(live);
-    // The object queues its own decisions for the D1 log (batched); only a fallback is logged from here.
-    if (decision.fallback) c.executionCtx.waitUntil(logFallback(c.env.DB, site.id, experimentId, live.experiment, decision, now).catch(() => console.error('decision log write failed')));
+    const decision: LoggedDecision = outcome?.ok ? { ...outcome.decision, fallback: false } : fallbackDecision(live, decisionId);
+    // The object queues its own decisions for the D1 log (batched); only a fallback is logged from
+    // here, and the object forgets the late decision it may still make under the same id.
+    if (decision.fallback) {
+      c.executionCtx.waitUntil(stub.voidDecision(decisionId).catch(() => undefined));
+      c.executionCtx.waitUntil(logFallback(c.env.DB, site.id, experimentId, live.experiment, decision, now).catch(() => console.error('decision log write failed')));
+    }
     const body: DecideResponse = { arm: decision.arm, payload: decision.payload, propensity: decision.propensity, decisionId: decision.decisionId, policyVersion: decision.policyVersion };
     return c.json(body, 200, { 'Cache-Control': 'no-store' });
   });
@@ -70,12 +76,12 @@ async function withinBudget(call: Promise<DecideOutcome>, budgetMs: number): Pro
 }
 
 /** The default arm, deterministically: propensity 1 is the honest probability of what was served. */
-function fallbackDecision(live: LiveExperiment): LoggedDecision {
+function fallbackDecision(live: LiveExperiment, decisionId: string): LoggedDecision {
   const e = live.experiment;
   const armIndex = e.arms.findIndex((a) => a.id === e.defaultArm);
   const arm = e.arms[armIndex]!;
   return {
-    decisionId: `${live.id}.${crypto.randomUUID()}`,
+    decisionId,
     armIndex,
     arm: arm.id,
     payload: arm.payload ?? null,

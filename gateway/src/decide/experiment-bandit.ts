@@ -134,12 +134,12 @@ export class ExperimentBandit extends DurableObject<Env> {
    * default arm. Sticky visitors keep their first arm and its original propensity. Otherwise the
    * policy draws an arm; the frequency cap excludes arms this visitor has seen enough.
    */
-  decide(input: { context: unknown; visitor: string | null; experimentId: string; now: number }): DecideOutcome {
+  decide(input: { decisionId: string; context: unknown; visitor: string | null; experimentId: string; now: number }): DecideOutcome {
     const e = this.#experiment;
     const state = this.#state;
     if (!e || !state) return { ok: false, code: 'unconfigured', message: 'experiment is not configured' };
     const policy = toPolicy(e);
-    const decisionId = `${input.experimentId}.${crypto.randomUUID()}`;
+    const { decisionId } = input;
     const defaultIndex = e.arms.findIndex((a) => a.id === e.defaultArm);
     const serve = (armIndex: number, propensity: number, x: number[], holdout: boolean, reason: string, learn = true): DecideOutcome => {
       const arm = e.arms[armIndex]!;
@@ -208,6 +208,18 @@ export class ExperimentBandit extends DurableObject<Env> {
     this.#state = rewardStep(toPolicy(e), this.#state, pending.x, pending.arm, reward);
     this.#stateDirty = true;
     return { ...this.#count('applied'), reward, policyVersion: this.#policyVersion() };
+  }
+
+  /**
+   * Forgets a decision the page never saw: the worker served its fallback because this object
+   * answered too late. Without this the log would hold an arm nobody was shown (and a later
+   * reward for the fallback would be credited to it).
+   */
+  voidDecision(decisionId: string): void {
+    this.#fresh.delete(decisionId);
+    this.#outbox.delete(decisionId);
+    this.ctx.storage.sql.exec('DELETE FROM pending WHERE id = ?', decisionId);
+    this.ctx.storage.sql.exec('DELETE FROM outbox WHERE id = ?', decisionId);
   }
 
   /** The live config, version, learned state and reward counters (admin reports, OPE). */
