@@ -133,4 +133,4 @@ async function regretBench() {
 }
 
 await latencyBench();
-await regretBench();
+if (!process.argv.includes("--latency-only")) await regretBench();
