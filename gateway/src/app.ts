@@ -10,6 +10,9 @@ import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
 import { reportRoute } from './reports/report-route.ts';
+import { decideRoute } from './decide/decide-route.ts';
+import { rewardRoute } from './decide/reward-route.ts';
+import { experimentsAdminRoute } from './decide/experiments-admin-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -19,6 +22,9 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)
   .route('/v1/admin/gvl', gvlAdminRoute)
   .route('/v1/pixel-ids', pixelIdsRoute)
+  .route('/v1/decide', decideRoute)
+  .route('/v1/reward', rewardRoute)
+  .route('/v1/admin/sites/:site/experiments', experimentsAdminRoute)
   .route('/v1/admin/sites/:site', deliveryAdminRoute)
   .route('/v1/reports/:site', reportRoute)
   .route('/', assetsRoute);

@@ -7,6 +7,8 @@ export interface Env {
   DEAD_LETTERS: Queue<DeliveryMessage>;
   EVENT_IDS: DurableObjectNamespace<import('./dedup/event-id-ledger.ts').EventIdLedger>;
   DB: D1Database;
+  /** One bandit per (site, experiment) (gateway/src/decide). */
+  DECIDE: DurableObjectNamespace<import('./decide/experiment-bandit.ts').ExperimentBandit>;
   ASSETS: Fetcher;
   META_API_BASE_URL: string;
   META_API_VERSION: string;

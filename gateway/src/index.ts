@@ -8,6 +8,7 @@ import type { Env } from './env.ts';
 export { EventIdLedger } from './dedup/event-id-ledger.ts';
 export { AggregateShard } from './reports/aggregate-shard.ts';
 export { PrivacyBudgetLedger } from './reports/budget-ledger.ts';
+export { ExperimentBandit } from './decide/experiment-bandit.ts';
 export { app };
 export type { Env };
 

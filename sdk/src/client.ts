@@ -13,6 +13,18 @@ import { loadConsentGate } from './consent/load-consent-gate.ts';
 import type { ConsentGateLike } from './consent/consent-gate-like.ts';
 import { autotrackPageViews } from './autotrack/page-views.ts';
 import { reportError } from './safe.ts';
+import type { Decision, DecideOptions } from './decide/decision.ts';
+
+type DecideContext = Record<string, string | number> | number[];
+
+/** The session's decision ids, written by the decide chunk (key `sl_decs`). */
+function readSession(): string[] {
+  try {
+    return JSON.parse(sessionStorage.getItem('sl_decs') ?? '[]');
+  } catch {
+    return [];
+  }
+}
 
 export const DEFAULT_BATCH_SIZE = 20;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -47,6 +59,8 @@ export class Client {
   #pixelIds: { eventId: string; vendors: string[] }[] = [];
   readonly #channel: BroadcastChannel | undefined;
   readonly stats: SluiceStats = { queued: 0, sent: 0, droppedOverflow: 0, droppedConsent: 0 };
+  /** Decision ids of this session (kept by the decide chunk in sessionStorage), attached to every track. */
+  readonly #decisions: string[] = readSession();
 
   constructor(private readonly options: SluiceOptions) {
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`sluice-${options.writeKey}`) : undefined;
@@ -68,7 +82,14 @@ export class Client {
   }
 
   track(event: string, properties?: Properties, user?: UserFields, options?: CallOptions): string {
-    return this.#capture(buildEvent({ type: 'track', event }, this.#identity, properties, user, options));
+    const withDecisions = this.#decisions.length ? { decisionIds: this.#decisions.slice(), ...properties } : properties;
+    return this.#capture(buildEvent({ type: 'track', event }, this.#identity, withDecisions, user, options));
+  }
+
+  /** Loads the decide chunk on first use; see sdk/src/decide/decide-chunk.ts. */
+  async decide(slot: string, context?: DecideContext, options: DecideOptions = {}): Promise<Decision> {
+    const chunk = await loadChunk<typeof import('./decide/decide-chunk.ts')>(this.options.endpoint, 'decide').catch(() => null);
+    return chunk ? chunk.decide(this.options.endpoint, this.options.writeKey, slot, context, options, storageAllowed(), this.#decisions) : { arm: options.defaultArm ?? null, payload: null, fallback: true };
   }
 
   page(name?: string, properties?: Properties, options?: CallOptions, referrer?: string): string {

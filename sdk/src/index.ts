@@ -13,6 +13,7 @@ import { safe, setErrorHandler } from './safe.ts';
 import type { CallOptions, ConsentState, Properties, SluiceOptions, SluiceStats, UserFields } from './types.ts';
 
 export type { SluiceOptions, Properties, UserFields, CallOptions, ConsentState, SluiceStats } from './types.ts';
+export type { Decision, DecideOptions } from './decide/decision.ts';
 
 let client: Client | undefined;
 
@@ -45,6 +46,16 @@ export const setConsent = safe((state: ConsentState) => client?.setConsent(state
 
 /** Reports that `eventId` was also given to these browser pixels (`meta`, `google`, `tiktok`): feeds the dedup audit. */
 export const reportPixel = safe((eventId: string, vendors: string[]) => client?.reportPixel(eventId, vendors));
+
+/**
+ * Picks the variant of an edge-personalized slot (a gateway experiment): resolves to the arm and
+ * its payload, or — past `timeoutMs` (300 ms) or on any failure — to `defaultArm` with
+ * `fallback: true`. Render the default first; swap when it resolves. One decision per slot per
+ * session; the session's decision ids ride along on every `track` so conversions reward them.
+ * @example
+ * sluice.decide('hero', { device: 'mobile' }, { defaultArm: 'classic' }).then((d) => d && render(d.payload));
+ */
+export const decide = safe((slot: string, context?: Record<string, string | number> | number[], options?: import('./decide/decision.ts').DecideOptions) => client?.decide(slot, context, options));
 
 /** Queued, sent and dropped counts since the page loaded. */
 export const stats = safe((): SluiceStats | undefined => (client ? { ...client.stats } : undefined));

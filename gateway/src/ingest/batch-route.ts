@@ -12,6 +12,7 @@ import { consentPlanner } from '../consent/consent-planner.ts';
 import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 import { recordClientDrops } from './client-drops.ts';
 import { countAggregates } from '../reports/count-aggregates.ts';
+import { joinConversionRewards } from '../decide/join-conversion-rewards.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
@@ -37,6 +38,7 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
       unavailable();
     });
     c.executionCtx.waitUntil(countAggregates(c.env, site, accepted, c.req.raw));
+    c.executionCtx.waitUntil(joinConversionRewards(c.env, site.id, accepted));
     const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
     if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
     if (events.length === 0) {

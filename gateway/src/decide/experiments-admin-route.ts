@@ -1,0 +1,158 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ErrorCode } from '@sluice/protocol';
+import { armSummaries, cryptoRng } from '@sluice/edge-models/bandits';
+import { candidateActionDist, evaluatePolicy, feedbackFromRecords, type Candidate } from '@sluice/edge-models/ope';
+import type { Env } from '../env.ts';
+import { ApiError } from '../http/api-error.ts';
+import { requireAdminToken } from '../admin/admin-token.ts';
+import { readDocument, readJson } from '../admin/policy/read-json.ts';
+import { loadSite } from '../site-config/load-site-config.ts';
+import { banditSnapshot, banditStub } from './bandit-stub.ts';
+import { readDecisions } from './decision-log.ts';
+import { Experiment, ExperimentId, toPolicy } from './experiment.ts';
+import { incrementality, type GroupTotals } from './incrementality.ts';
+import { clearExperimentCache, loadExperiment } from './live-experiment.ts';
+import { storeExperiment } from './store-experiment.ts';
+
+/** Rows per NDJSON export page (`?since=` continues). */
+export const EXPORT_PAGE_ROWS = 10_000;
+/** Most logged decisions one OPE request reads. */
+export const OPE_MAX_ROWS = 50_000;
+
+const OpeRequest = z.strictObject({
+  candidate: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('fixed'), weights: z.record(ExperimentId, z.number().nonnegative()) }),
+    z.strictObject({ type: z.literal('live'), greedy: z.boolean().optional() }),
+    z.strictObject({ type: z.literal('model'), algorithm: z.unknown(), greedy: z.boolean().optional() }),
+  ]),
+  since: z.number().int().nonnegative().optional(),
+  bootstrap: z.number().int().min(10).max(1000).optional(),
+});
+
+function issueError(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, code: ErrorCode): ApiError {
+  const first = issues[0]!;
+  return new ApiError(422, code, `${first.path.map(String).join('.') || '(root)'}: ${first.message}`);
+}
+
+async function ids(env: Env, site: string, experiment: string) {
+  if (!ExperimentId.safeParse(experiment).success) throw new ApiError(404, ErrorCode.NotFound, 'no such experiment');
+  const config = await loadSite(env.CONFIG, site);
+  if (!config) throw new ApiError(404, ErrorCode.NotFound, `no site "${site}"`);
+  return { siteId: config.id, experimentId: experiment };
+}
+
+/** Reports read the log after the object's outbox is written out, so they include the last second. */
+async function flushLog(env: Env, siteId: string, experimentId: string): Promise<void> {
+  await banditStub(env, siteId, experimentId)
+    .flushLog()
+    .catch(() => {
+      throw new ApiError(503, ErrorCode.Unavailable, 'decision log temporarily unavailable, retry later', { 'Retry-After': '5' });
+    });
+}
+
+async function liveOrThrow(env: Env, siteId: string, experimentId: string) {
+  clearExperimentCache();
+  const live = await loadExperiment(env.CONFIG, siteId, experimentId);
+  if (!live) throw new ApiError(404, ErrorCode.NotFound, `no experiment "${experimentId}"`);
+  return live;
+}
+
+/**
+ * `/v1/admin/sites/:site/experiments/:experiment`: PUT (validate, version, go live), GET,
+ * GET /history, GET /versions/:n, POST /status (running | paused | stopped: the kill switch),
+ * GET /decisions (NDJSON export), GET /report (incrementality, arms' posteriors), POST /ope.
+ * Every change is a new version in D1 (`experiment_versions`) and bumps the policy version.
+ */
+export const experimentsAdminRoute = new Hono<{ Bindings: Env }>()
+  .use('*', requireAdminToken())
+  .put('/:experiment', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    const parsed = Experiment.safeParse(await readDocument(c.req.raw));
+    if (!parsed.success) throw issueError(parsed.error.issues, ErrorCode.InvalidPolicy);
+    return c.json(await storeExperiment(c.env, siteId, experimentId, parsed.data, 'put', Date.now()));
+  })
+  .get('/:experiment', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    return c.json(await liveOrThrow(c.env, siteId, experimentId));
+  })
+  .get('/:experiment/history', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    const { results } = await c.env.DB.prepare('SELECT version, document_hash AS documentHash, change, created_at AS createdAt FROM experiment_versions WHERE site_id = ? AND experiment_id = ? ORDER BY version DESC LIMIT 100')
+      .bind(siteId, experimentId)
+      .all();
+    return c.json({ versions: results });
+  })
+  .get('/:experiment/versions/:version{[0-9]{1,9}}', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    const row = await c.env.DB.prepare('SELECT version, document, change, created_at AS createdAt FROM experiment_versions WHERE site_id = ? AND experiment_id = ? AND version = ?')
+      .bind(siteId, experimentId, Number(c.req.param('version')))
+      .first<{ version: number; document: string; change: string; createdAt: number }>();
+    if (!row) throw new ApiError(404, ErrorCode.NotFound, 'no such experiment version');
+    return c.json({ version: row.version, change: row.change, createdAt: row.createdAt, experiment: JSON.parse(row.document) });
+  })
+  .post('/:experiment/status', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    const body = z.strictObject({ status: z.enum(['running', 'paused', 'stopped']) }).safeParse(await readJson(c.req.raw));
+    if (!body.success) throw issueError(body.error.issues, ErrorCode.InvalidPolicy);
+    const live = await liveOrThrow(c.env, siteId, experimentId);
+    return c.json(await storeExperiment(c.env, siteId, experimentId, { ...live.experiment, status: body.data.status }, `status:${body.data.status}`, Date.now()));
+  })
+  .get('/:experiment/decisions', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    const since = Number(c.req.query('since') ?? 0);
+    const limit = Math.min(Number(c.req.query('limit') ?? EXPORT_PAGE_ROWS), EXPORT_PAGE_ROWS);
+    if (!Number.isInteger(since) || since < 0 || !Number.isInteger(limit) || limit < 1) throw new ApiError(400, ErrorCode.InvalidEvent, 'since and limit must be non-negative integers');
+    await flushLog(c.env, siteId, experimentId);
+    const rows = await readDecisions(c.env.DB, siteId, experimentId, since, limit);
+    return c.body(rows.map((r) => JSON.stringify(r) + '\n').join(''), 200, { 'Content-Type': 'application/x-ndjson' });
+  })
+  .get('/:experiment/report', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    const live = await liveOrThrow(c.env, siteId, experimentId);
+    await flushLog(c.env, siteId, experimentId);
+    const { results } = await c.env.DB.prepare(
+      'SELECT holdout, COUNT(*) AS n, SUM(CASE WHEN reward > 0 THEN 1 ELSE 0 END) AS conversions, SUM(COALESCE(reward, 0)) AS valueSum, SUM(COALESCE(reward, 0) * COALESCE(reward, 0)) AS valueSquares FROM decisions WHERE site_id = ? AND experiment_id = ? GROUP BY holdout',
+    )
+      .bind(siteId, experimentId)
+      .all<GroupTotals & { holdout: number }>();
+    const empty: GroupTotals = { n: 0, conversions: 0, valueSum: 0, valueSquares: 0 };
+    const group = (h: number) => results.find((r) => r.holdout === h) ?? empty;
+    const snapshot = await banditSnapshot(c.env, siteId, experimentId);
+    const policy = toPolicy(live.experiment);
+    const bias = [1, ...new Array<number>(policy.config.dimension - 1).fill(0)];
+    const arms = snapshot ? armSummaries(policy.config, snapshot.state, bias, cryptoRng()).map((s) => ({ ...s, arm: live.experiment.arms[s.arm]!.id })) : [];
+    return c.json({
+      policyVersion: snapshot?.policyVersion ?? null,
+      status: live.experiment.status,
+      incrementality: incrementality(group(0), group(1)),
+      arms,
+      rewards: snapshot?.counters ?? null,
+    });
+  })
+  .post('/:experiment/ope', async (c) => {
+    const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
+    const request = OpeRequest.safeParse(await readJson(c.req.raw));
+    if (!request.success) throw issueError(request.error.issues, ErrorCode.InvalidEvent);
+    const live = await liveOrThrow(c.env, siteId, experimentId);
+    const e = live.experiment;
+    await flushLog(c.env, siteId, experimentId);
+    const { data } = feedbackFromRecords(await readDecisions(c.env.DB, siteId, experimentId, request.data.since ?? 0, OPE_MAX_ROWS));
+    if (data.action.length === 0) throw new ApiError(422, ErrorCode.InvalidEvent, 'no logged policy decisions to evaluate from');
+    const c0 = request.data.candidate;
+    let candidate: Candidate;
+    if (c0.type === 'fixed') candidate = { type: 'fixed', probabilities: e.arms.map((a) => c0.weights[a.id] ?? 0) };
+    else if (c0.type === 'live') {
+      const snapshot = await banditSnapshot(c.env, siteId, experimentId);
+      if (!snapshot) throw new ApiError(404, ErrorCode.NotFound, 'experiment has no live model');
+      candidate = { type: 'model', config: toPolicy(e).config, state: snapshot.state, greedy: c0.greedy };
+    } else {
+      const parsed = Experiment.safeParse({ ...e, algorithm: c0.algorithm });
+      if (!parsed.success) throw issueError(parsed.error.issues, ErrorCode.InvalidPolicy);
+      candidate = { type: 'model', config: toPolicy(parsed.data).config, greedy: c0.greedy };
+    }
+    if (candidate.type === 'fixed' && candidate.probabilities.every((p) => p === 0)) throw new ApiError(422, ErrorCode.InvalidEvent, 'candidate.weights: give at least one arm a positive weight');
+    const rng = cryptoRng();
+    const report = evaluatePolicy(data, candidateActionDist(candidate, data), { arms: e.arms.length, rng, bootstrap: request.data.bootstrap });
+    return c.json({ loggedValue: data.reward.reduce((a, b) => a + b, 0) / data.reward.length, ...report });
+  });
