@@ -53,9 +53,10 @@ export const decideRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>
     const stub = banditStub(c.env, site.id, experimentId);
     const outcome = await withinBudget(stub.decide({ decisionId, context, visitor, experimentId, now }), live.experiment.budgetMs);
     if (outcome && !outcome.ok && outcome.code === 'invalid_context') throw new ApiError(422, ErrorCode.InvalidEvent, `context: ${outcome.message}`);
-    const decision: LoggedDecision = outcome?.ok ? { ...outcome.decision, fallback: false } : fallbackDecision(live, decisionId);
-    // The object queues its own decisions for the D1 log (batched); only a fallback is logged from
-    // here, and the object forgets the late decision it may still make under the same id.
+    // A fallback gets an id of its own, so no reward for it can ever reach a late decision the
+    // object may still make under the first id (which it is told to forget).
+    const decision: LoggedDecision = outcome?.ok ? { ...outcome.decision, fallback: false } : fallbackDecision(live, `${experimentId}.${crypto.randomUUID()}`);
+    // The object queues its own decisions for the D1 log (batched); only a fallback is logged from here.
     if (decision.fallback) {
       c.executionCtx.waitUntil(stub.voidDecision(decisionId).catch(() => undefined));
       c.executionCtx.waitUntil(logFallback(c.env.DB, site.id, experimentId, live.experiment, decision, now).catch(() => console.error('decision log write failed')));
