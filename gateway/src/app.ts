@@ -9,6 +9,7 @@ import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
 import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
+import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavailable.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -24,8 +25,9 @@ export const app = new Hono<{ Bindings: Env }>()
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
 app.onError((error, c) => {
-  const apiError = error instanceof ApiError ? error : internalError();
-  if (!(error instanceof ApiError)) {
+  const storageDown = error instanceof StorageUnavailable;
+  const apiError = error instanceof ApiError ? error : storageDown ? unavailableResponse(error, c.req.path) : internalError();
+  if (!(error instanceof ApiError) && !storageDown) {
     // Name and code location only: messages can quote input (V8's JSON.parse errors do), and input may be personal data.
     console.error(`unhandled ${error.name} at ${error.stack?.split('\n')[1]?.trim() ?? 'unknown'}`);
   }

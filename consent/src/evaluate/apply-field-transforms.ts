@@ -19,7 +19,10 @@ export interface Minimized {
  * @example await applyFieldTransforms(event, '203.0.113.7', [{ path: 'context.ip', action: 'generalize', ipv4Prefix: 24, rule: 'fields.context.ip' }])
  */
 export async function applyFieldTransforms(event: Event, ip: string | undefined, transforms: FieldTransform[]): Promise<Minimized> {
-  const out = structuredClone(event) as Event & Record<string, unknown>;
+  // Copy on write: only the objects on a transformed path are copied (shallowly), never the whole
+  // event, so the cost does not grow with the size or depth of the event.
+  const out = { ...event } as Event & Record<string, unknown>;
+  const copies = new WeakSet<object>([out]);
   let outIp = ip;
   for (const t of transforms) {
     if (t.path === 'context.ip') {
@@ -28,7 +31,7 @@ export async function applyFieldTransforms(event: Event, ip: string | undefined,
     }
     const value = getPath(out, t.path);
     if (value === undefined) continue;
-    setPath(out, t.path, await transformValue(t, value));
+    setPath(out, t.path, await transformValue(t, value), copies);
   }
   return { event: out, ip: outIp };
 }
@@ -119,11 +122,21 @@ function getPath(root: Record<string, unknown>, path: string): unknown {
   return node;
 }
 
-function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
+/** Sets a value under `root`, copying each object on the way that is not one of `copies` yet (the input stays untouched). */
+function setPath(root: Record<string, unknown>, path: string, value: unknown, copies: WeakSet<object>): void {
   const keys = path.split('.');
   const last = keys.pop()!;
   let node = root;
-  for (const key of keys) node = node[key] as Record<string, unknown>;
+  for (const key of keys) {
+    const child = node[key] as Record<string, unknown>;
+    if (copies.has(child)) node = child;
+    else {
+      const copy = Array.isArray(child) ? ([...child] as unknown as Record<string, unknown>) : { ...child };
+      copies.add(copy);
+      node[key] = copy;
+      node = copy;
+    }
+  }
   if (value === undefined) delete node[last];
   else node[last] = value;
 }

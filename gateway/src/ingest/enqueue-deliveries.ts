@@ -9,6 +9,7 @@ import { recordConsentDrops } from '../delivery/delivery-log.ts';
 import type { ConsentedDeliveryMessage } from '../consent/consented-delivery.ts';
 import type { ConsentPlanner } from '../consent/consent-planner.ts';
 import { writeAudit, type AuditRow } from '../consent/write-audit.ts';
+import { storage } from './storage-unavailable.ts';
 
 export { QUEUE_SEND_BATCH_MAX };
 
@@ -55,8 +56,8 @@ export async function enqueueDeliveries(
       if (item !== null) messages.push({ type: config.type, body: { ...base, item, receipt: verdict.receipt, ...expiry } });
     }
   }
-  if (planner && audit.length > 0) await writeAudit(env.DB, audit, planner.live.policy.retention.auditLog, facts.receivedAt);
-  await Promise.all([...dropped].map(([key, ids]) => recordConsentDrops(env, site.id, key, ids)));
-  await enqueueMessages(env, messages);
+  if (planner && audit.length > 0) await storage('d1', () => writeAudit(env.DB, audit, planner.live.policy.retention.auditLog, facts.receivedAt));
+  await storage('d1', () => Promise.all([...dropped].map(([key, ids]) => recordConsentDrops(env, site.id, key, ids))));
+  await storage('queue', () => enqueueMessages(env, messages));
   return messages.length;
 }
