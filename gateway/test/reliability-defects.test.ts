@@ -135,6 +135,19 @@ describe('3. dead-letter replay with a bad body', () => {
   });
 });
 
+describe('3b. replay leaves stale letters alone', () => {
+  beforeEach(() => seedSite());
+
+  it('does not replay an item the vendor would refuse for its age', async () => {
+    const old = Math.floor(Date.now() / 1000) - 8 * 86_400;
+    const row = await env.DB.prepare('INSERT INTO dead_letters (site_id, destination, event_id, reason, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id')
+      .bind(site.id, 'meta', crypto.randomUUID(), 'stale', JSON.stringify({ event_name: 'Purchase', event_time: old, user_data: {} }), Date.now())
+      .first<{ id: number }>();
+    const response = await SELF.fetch(`https://gw.example/v1/admin/sites/${site.id}/dead-letters/replay`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ ids: [row!.id] }) });
+    expect(await json(response)).toEqual({ replayed: 0, skipped: 1 });
+  });
+});
+
 describe('4. URLs and referrers are scrubbed without a policy', () => {
   beforeEach(() => seedSite());
 
