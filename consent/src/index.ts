@@ -25,5 +25,5 @@ export { resolveJurisdiction, type Location } from './evaluate/resolve-jurisdict
 export { evaluateConsent, type Evaluation, type EvaluationInput, type DestinationVerdict } from './evaluate/evaluate-consent.ts';
 export type { ConsentReceipt, Decision, PurposeOutcome, SignalSummary } from './evaluate/consent-receipt.ts';
 export type { FieldTransform } from './evaluate/field-transform.ts';
-export { applyFieldTransforms, generalizeIp, stripQuery, DEFAULT_KEPT_QUERY_PARAMS, type Minimized } from './evaluate/apply-field-transforms.ts';
+export { applyFieldTransforms, generalizeIp, stripQuery, DEFAULT_KEPT_QUERY_PARAMS, type Minimized, type TransformMemo } from './evaluate/apply-field-transforms.ts';
 export { policyView, durationMs, type PolicyView } from './policy/policy-view.ts';

@@ -1,10 +1,10 @@
-import type { DeliveryMessage } from './delivery/delivery-message.ts';
+import type { QueuedDelivery } from './delivery/delivery-message.ts';
 
 /** Bindings and vars of the gateway worker (see wrangler.toml). Secrets are read by name from `env`. */
 export interface Env {
   CONFIG: KVNamespace;
-  DELIVERY: Queue<DeliveryMessage>;
-  DEAD_LETTERS: Queue<DeliveryMessage>;
+  DELIVERY: Queue<QueuedDelivery>;
+  DEAD_LETTERS: Queue<QueuedDelivery>;
   EVENT_IDS: DurableObjectNamespace<import('./dedup/event-id-ledger.ts').EventIdLedger>;
   DB: D1Database;
   ASSETS: Fetcher;
@@ -20,10 +20,10 @@ export interface Env {
   GOOGLE_OAUTH_BASE_URL: string;
   TIKTOK_API_BASE_URL: string;
   /** One delivery queue per destination type (see wrangler.toml). */
-  DELIVERY_META: Queue<DeliveryMessage>;
-  DELIVERY_GA4: Queue<DeliveryMessage>;
-  DELIVERY_GOOGLE_ADS: Queue<DeliveryMessage>;
-  DELIVERY_TIKTOK: Queue<DeliveryMessage>;
+  DELIVERY_META: Queue<QueuedDelivery>;
+  DELIVERY_GA4: Queue<QueuedDelivery>;
+  DELIVERY_GOOGLE_ADS: Queue<QueuedDelivery>;
+  DELIVERY_TIKTOK: Queue<QueuedDelivery>;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
   [secret: string]: unknown;
 }

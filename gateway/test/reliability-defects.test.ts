@@ -104,12 +104,15 @@ describe('2. the same event id twice in one batch', () => {
   });
 });
 
+/** A stored Meta item as dead letters keep it (hashed, no IP). */
+const metaPayload = () => JSON.stringify({ event_name: 'Purchase', event_time: Math.floor(Date.now() / 1000), action_source: 'website', user_data: { external_id: ['a'.repeat(64)] } });
+
 describe('3. dead-letter replay with a bad body', () => {
   beforeEach(() => seedSite());
 
   it('answers 400 for a body that is not JSON, empty or truncated, and replays nothing', async () => {
     await env.DB.prepare('INSERT INTO dead_letters (site_id, destination, event_id, reason, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .bind(site.id, 'meta', crypto.randomUUID(), 'test', '{}', Date.now())
+      .bind(site.id, 'meta', crypto.randomUUID(), 'test', metaPayload(), Date.now())
       .run();
     for (const body of ['', 'not json', '{"ids": [1,', '[]', '"x"', 'null']) {
       const response = await SELF.fetch(`https://gw.example/v1/admin/sites/${site.id}/dead-letters/replay`, { method: 'POST', headers: ADMIN, body });
@@ -124,7 +127,7 @@ describe('3. dead-letter replay with a bad body', () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
       const row = await env.DB.prepare('INSERT INTO dead_letters (site_id, destination, event_id, reason, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id')
-        .bind(site.id, 'meta', crypto.randomUUID(), 'test', '{}', Date.now())
+        .bind(site.id, 'meta', crypto.randomUUID(), 'test', metaPayload(), Date.now())
         .first<{ id: number }>();
       ids.push(row!.id);
     }
