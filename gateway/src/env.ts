@@ -24,6 +24,9 @@ export interface Env {
   DELIVERY_GA4: Queue<QueuedDelivery>;
   DELIVERY_GOOGLE_ADS: Queue<QueuedDelivery>;
   DELIVERY_TIKTOK: Queue<QueuedDelivery>;
+  /** Ingest rate limits (wrangler.toml `[[ratelimits]]`): per client IP and per write key. */
+  RATE_LIMIT_IP?: RateLimit;
+  RATE_LIMIT_WRITE_KEY?: RateLimit;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
   [secret: string]: unknown;
 }

@@ -14,6 +14,7 @@ import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 import { recordClientDrops } from './client-drops.ts';
 import { firstOfEachId } from './first-of-each-id.ts';
 import { storage } from './storage-unavailable.ts';
+import { ingestRateLimit } from '../rate-limit/ingest-rate-limit.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
@@ -25,6 +26,8 @@ const ACCEPTED_TYPES = ['application/json', 'text/plain'];
  */
 export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>()
   .use('*', siteOriginGuard())
+  // After the guard: a limited browser still gets its CORS grant, so it can read Retry-After.
+  .use('*', ingestRateLimit())
   .post('/', async (c) => {
     const site = c.get('site');
     const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
