@@ -2,6 +2,8 @@ import type { Env } from '../env.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { enqueueMessages } from '../delivery/queue-for.ts';
 import { destinationFor } from '../destinations/registry.ts';
+import { chunk } from '../delivery/group-messages.ts';
+import { D1_MAX_BOUND_PARAMETERS } from '../delivery/d1-chunks.ts';
 import { outcomeStatements } from '../delivery/delivery-log.ts';
 import type { DestinationConfig } from '../site-config/site-config.ts';
 import type { DeliveryMessage } from '../delivery/delivery-message.ts';
@@ -33,7 +35,7 @@ export async function replayDeadLetters(env: Env, site: SiteConfig, query: Omit<
   await enqueueMessages(env, messages);
   if (replayedIds.length) {
     await env.DB.batch([
-      ...replayedIds.map((id) => env.DB.prepare('UPDATE dead_letters SET replayed_at = ? WHERE id = ?').bind(now, id)),
+      ...chunk(replayedIds, D1_MAX_BOUND_PARAMETERS - 1).map((ids) => env.DB.prepare(`UPDATE dead_letters SET replayed_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`).bind(now, ...ids)),
       ...outcomeStatements(env, messages.map((m) => ({ message: m.body, outcome: 'replayed' })), now),
     ]);
   }
