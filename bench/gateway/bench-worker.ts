@@ -8,7 +8,8 @@ import type { Env } from '../../gateway/src/env.ts';
 import { parseBatch } from '../../gateway/src/ingest/parse-batch.ts';
 import { scrubEventUrls } from '../../gateway/src/minimize/index.ts';
 import { consentPlanner } from '../../gateway/src/consent/consent-planner.ts';
-import { planDeliveries } from '../../gateway/src/ingest/enqueue-deliveries.ts';
+import { commitDeliveries, planDeliveries } from '../../gateway/src/ingest/enqueue-deliveries.ts';
+import { claimEventIds } from '../../gateway/src/dedup/claim-event-ids.ts';
 import { loadSiteByWriteKey } from '../../gateway/src/site-config/load-site-config.ts';
 import { requestFacts } from '../../gateway/src/ingest/request-facts.ts';
 import { Event } from '@sluice/protocol';
@@ -18,7 +19,7 @@ export { EventIdLedger } from '../../gateway/src/index.ts';
 
 const bare = new Hono().all('*', (c) => c.body(null, 204));
 
-type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all';
+type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'ledger' | 'd1' | 'queue';
 
 async function probe(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
@@ -42,7 +43,13 @@ async function probe(request: Request, env: Env): Promise<Response> {
       for (const e of events) for (const key of Object.keys(site.destinations)) sink += p!.verdict(e, key).decision.length;
     } else if (stage === 'plan') sink += (await planDeliveries(site, events, facts, planner)).messages.length;
     else if (stage === 'serialize') sink += JSON.stringify((await planDeliveries(site, events, facts, planner)).messages).length;
-    else if (stage === 'all') {
+    else if (stage === 'ledger') sink += (await claimEventIds(env, site.id, events.map(() => crypto.randomUUID()))).size;
+    else if (stage === 'd1' || stage === 'queue') {
+      const planned = await planDeliveries(site, events, facts, planner);
+      if (stage === 'd1') await commitDeliveries(env, { ...planned, messages: [] }, planner, facts.receivedAt);
+      else await commitDeliveries(env, { ...planned, audit: [], drops: [] }, null, facts.receivedAt);
+      sink += planned.messages.length;
+    } else if (stage === 'all') {
       const p = parseBatch(text);
       const clean = scrubEventUrls(p.events.map((e) => e.event));
       const planned = await planDeliveries(site, clean, facts, await consentPlanner(env, site, request));
