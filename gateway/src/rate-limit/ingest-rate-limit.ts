@@ -10,10 +10,10 @@ import { ApiError } from '../http/api-error.ts';
 export const RATE_LIMIT_PERIOD_SECONDS = 10;
 
 /**
- * Rate limits for the public ingest endpoints, before any storage is touched: per client IP
+ * Rate limits for the public ingest endpoints, after the write key and origin checks (whose site
+ * lookups are cached, misses included) and before the ledger, D1 and queues: per client IP
  * (`CF-Connecting-IP`, set by Cloudflare; absent locally, then only the key limit applies) and per
- * write key (from `?key=` or `X-Sluice-Key`, whether or not it is known, so random keys cost
- * nothing but their IP's budget). Uses the Workers rate limiting binding: counted in memory per
+ * write key (from `?key=` or `X-Sluice-Key`). Uses the Workers rate limiting binding: counted in memory per
  * Cloudflare location, no round trip to a Durable Object on the hot path. A limited request gets
  * 429 `rate_limited` with `Retry-After`; the SDK honours it.
  * @example app.use('*', ingestRateLimit())
