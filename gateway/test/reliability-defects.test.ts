@@ -273,3 +273,41 @@ describe('10. the local stack', () => {
     expect(Object.values(parsed.data!.destinations).map((d) => d.type).sort()).toEqual(['ga4', 'google_ads', 'meta', 'tiktok']);
   });
 });
+
+describe("8b. a 503'd batch that partly reached a queue", () => {
+  it('is delivered exactly once per destination after the client retries', async () => {
+    const { siteWithAll, seed: seedAll, received } = await import('./destinations.ts');
+    const { createMessageBatch, getQueueResult } = await import('cloudflare:test');
+    const multi = siteWithAll('partial-503');
+    await seedAll(multi, 'partial_503_write_key');
+    const meta = recordingQueue();
+    const tiktok = recordingQueue();
+    const failingTikTok = { sendBatch: async () => { throw new Error('Queue send failed'); }, send: async () => { throw new Error('x'); } };
+    const events = [trackEvent(), trackEvent()];
+    const send = (queues: Partial<Env>) =>
+      worker.fetch(
+        new Request('https://gw.example/v1/batch?key=partial_503_write_key', { method: 'POST', headers: { origin: 'https://shop.example' }, body: JSON.stringify(batchOf(events)) }),
+        { ...(env as Env), DELIVERY_GA4: recordingQueue().queue, DELIVERY_GOOGLE_ADS: recordingQueue().queue, ...queues } as Env,
+        createExecutionContext(),
+      );
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect((await send({ DELIVERY_META: meta.queue, DELIVERY_TIKTOK: failingTikTok as unknown as Queue })).status).toBe(503);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await json(await send({ DELIVERY_META: meta.queue, DELIVERY_TIKTOK: tiktok.queue }))).toMatchObject({ accepted: 2, duplicates: 0 });
+    // Meta got the batch twice (once before the failure, once on the retry); the consumer sends it once.
+    expect(meta.sent).toHaveLength(2);
+    for (const copy of meta.sent) {
+      const batch = createMessageBatch('sluice-delivery-meta', [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: copy }]);
+      const ctx = createExecutionContext();
+      await worker.queue!(batch as never, env as Env, ctx);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+    }
+    const pixel = (multi.destinations.meta as { pixelId: string }).pixelId;
+    const ids = (await received('meta', pixel)).filter((r) => !r.rejectedFor).flatMap((r) => JSON.parse(r.body).data.map((e: { event_id: string }) => e.event_id));
+    expect(ids.sort()).toEqual(events.map((e) => e.eventId as string).sort());
+    expect(tiktok.sent.flatMap(itemsOf)).toHaveLength(2);
+  });
+});
