@@ -44,7 +44,7 @@ export default defineConfig(async () => {
           test: {
             name: 'unit',
             environment: 'node',
-            include: ['{protocol,consent,sdk,edge-models,examples,bench,privacy}/src/**/*.test.ts', 'gateway/src/**/*.node.test.ts'],
+            include: ['{protocol,consent,sdk,edge-models,examples,bench,privacy}/src/**/*.test.ts', 'gateway/src/**/*.node.test.ts', 'examples/sinks/**/*.test.ts'],
           },
         },
         {

@@ -27,5 +27,5 @@ export { evaluateConsent, type Evaluation, type EvaluationInput, type Destinatio
 export { googleConsentFlags } from './evaluate/google-consent-flags.ts';
 export type { ConsentReceipt, Decision, PurposeOutcome, SignalSummary } from './evaluate/consent-receipt.ts';
 export { resolveFieldDecisions, type FieldTransform, type FieldDecision } from './evaluate/field-transform.ts';
-export { applyFieldTransforms, generalizeIp, stripQuery, DEFAULT_KEPT_QUERY_PARAMS, type Minimized } from './evaluate/apply-field-transforms.ts';
+export { applyFieldTransforms, generalizeIp, stripQuery, DEFAULT_KEPT_QUERY_PARAMS, type Minimized, type TransformMemo } from './evaluate/apply-field-transforms.ts';
 export { policyView, durationMs, type PolicyView } from './policy/policy-view.ts';

@@ -1,41 +1,58 @@
 // `npm start`: the gateway in wrangler dev (workerd, local state in .wrangler/state) with the demo site seeded,
-// a local Meta sink standing in for graph.facebook.com, and the URL to open.
-import { existsSync, writeFileSync } from 'node:fs';
+// local sinks standing in for all four conversion APIs (Meta, GA4, Google Ads, TikTok), and the URL to open.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { startMetaSink } from '../sinks/index.ts';
-import { DEMO_META_TOKEN_SECRET, demoKvEntries } from './demo-site.ts';
+import { describeRequest, startGa4Sink, startGoogleAdsSink, startMetaSink, startTikTokSink, type RunningSink } from '../sinks/index.ts';
+import { DEMO_SECRETS, demoKvEntries, demoSiteConfigAllDestinations } from './demo-site.ts';
 import { startGateway } from './wrangler-dev.ts';
 import { repoRoot } from './repo-root.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
-const META_SINK_PORT = Number(process.env.META_SINK_PORT ?? 9630);
+const SINK_PORTS = {
+  meta: Number(process.env.META_SINK_PORT ?? 9630),
+  ga4: Number(process.env.GA4_SINK_PORT ?? 9631),
+  googleAds: Number(process.env.GOOGLE_ADS_SINK_PORT ?? 9632),
+  tiktok: Number(process.env.TIKTOK_SINK_PORT ?? 9633),
+};
 const ROOT = `${repoRoot()}/`;
 
-// Secrets live in .dev.vars locally (git-ignored), never in code or KV.
-if (!existsSync(`${ROOT}.dev.vars`)) {
-  writeFileSync(
-    `${ROOT}.dev.vars`,
-    `${DEMO_META_TOKEN_SECRET}=local-demo-token\nADMIN_TOKEN=${randomBytes(24).toString('base64url')}\n`,
-  );
-  console.log('wrote .dev.vars with a demo Meta token and a fresh ADMIN_TOKEN');
+// Secrets live in .dev.vars locally (git-ignored), never in code or KV. Missing demo secrets are appended.
+const devVars = `${ROOT}.dev.vars`;
+const present = existsSync(devVars) ? readFileSync(devVars, 'utf8') : '';
+const missing: Array<[string, string]> = Object.entries(DEMO_SECRETS).filter(([name]) => !new RegExp(`^${name}=`, 'm').test(present));
+if (!/^ADMIN_TOKEN=/m.test(present)) missing.push(['ADMIN_TOKEN', randomBytes(24).toString('base64url')]);
+if (missing.length) {
+  writeFileSync(devVars, `${present}${present && !present.endsWith('\n') ? '\n' : ''}${missing.map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+  console.log(`wrote ${missing.map(([k]) => k).join(', ')} to .dev.vars`);
 }
 
-const sink = await startMetaSink(META_SINK_PORT);
+const sinks: Record<keyof typeof SINK_PORTS, RunningSink> = {
+  meta: await startMetaSink(SINK_PORTS.meta),
+  ga4: await startGa4Sink(SINK_PORTS.ga4),
+  googleAds: await startGoogleAdsSink(SINK_PORTS.googleAds),
+  tiktok: await startTikTokSink(SINK_PORTS.tiktok),
+};
 const gateway = await startGateway({
   port: PORT,
   persistTo: `${ROOT}.wrangler/state`,
-  kv: demoKvEntries(PORT),
-  vars: { META_API_BASE_URL: sink.url },
+  kv: demoKvEntries(PORT, demoSiteConfigAllDestinations(PORT)),
+  vars: {
+    META_API_BASE_URL: sinks.meta.url,
+    GA4_API_BASE_URL: sinks.ga4.url,
+    GOOGLE_ADS_API_BASE_URL: sinks.googleAds.url,
+    GOOGLE_OAUTH_BASE_URL: sinks.googleAds.url,
+    TIKTOK_API_BASE_URL: sinks.tiktok.url,
+  },
   inheritOutput: true,
 });
 
-let seen = 0;
+// Every sink request is printed as it arrives, with access tokens, API secrets and OAuth credentials redacted.
+const seen = { meta: 0, ga4: 0, googleAds: 0, tiktok: 0 };
 setInterval(() => {
-  for (const request of sink.received.slice(seen)) {
-    const verdict = request.rejectedFor ? `REJECTED: ${request.rejectedFor.join('; ')}` : 'accepted';
-    console.log(`[meta sink] ${request.method} ${request.path} ${verdict}\n${request.body}`);
+  for (const [name, sink] of Object.entries(sinks) as Array<[keyof typeof sinks, RunningSink]>) {
+    for (const request of sink.received.slice(seen[name])) console.log(describeRequest(name, request));
+    seen[name] = sink.received.length;
   }
-  seen = sink.received.length;
 }, 500);
 
 console.log(`
@@ -43,13 +60,17 @@ console.log(`
   Demo shop:        ${gateway.url}/demo/
   Gateway health:   ${gateway.url}/healthz
   SDK (first-party) ${gateway.url}/sdk.js
-  Local Meta sink:  ${sink.url}/_sink/received   (what would have been sent to Meta; printed below as it arrives)
+  Local sinks (what would have been sent; printed below as it arrives, secrets redacted):
+    Meta            ${sinks.meta.url}/_sink/received
+    GA4             ${sinks.ga4.url}/_sink/received
+    Google Ads      ${sinks.googleAds.url}/_sink/received
+    TikTok          ${sinks.tiktok.url}/_sink/received
   Press Ctrl+C to stop.
 `);
 
 const shutdown = async () => {
   await gateway.stop();
-  await sink.close();
+  await Promise.all(Object.values(sinks).map((sink) => sink.close()));
   process.exit(0);
 };
 process.on('SIGINT', shutdown);

@@ -13,6 +13,7 @@ import { reportRoute } from './reports/report-route.ts';
 import { decideRoute } from './decide/decide-route.ts';
 import { rewardRoute } from './decide/reward-route.ts';
 import { experimentsAdminRoute } from './decide/experiments-admin-route.ts';
+import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavailable.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -32,8 +33,9 @@ export const app = new Hono<{ Bindings: Env }>()
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
 app.onError((error, c) => {
-  const apiError = error instanceof ApiError ? error : internalError();
-  if (!(error instanceof ApiError)) {
+  const storageDown = error instanceof StorageUnavailable;
+  const apiError = error instanceof ApiError ? error : storageDown ? unavailableResponse(error, c.req.path) : internalError();
+  if (!(error instanceof ApiError) && !storageDown) {
     // Name and code location only: messages can quote input (V8's JSON.parse errors do), and input may be personal data.
     console.error(`unhandled ${error.name} at ${error.stack?.split('\n')[1]?.trim() ?? 'unknown'}`);
   }

@@ -1,10 +1,10 @@
-import type { DeliveryMessage } from './delivery/delivery-message.ts';
+import type { QueuedDelivery } from './delivery/delivery-message.ts';
 
 /** Bindings and vars of the gateway worker (see wrangler.toml). Secrets are read by name from `env`. */
 export interface Env {
   CONFIG: KVNamespace;
-  DELIVERY: Queue<DeliveryMessage>;
-  DEAD_LETTERS: Queue<DeliveryMessage>;
+  DELIVERY: Queue<QueuedDelivery>;
+  DEAD_LETTERS: Queue<QueuedDelivery>;
   EVENT_IDS: DurableObjectNamespace<import('./dedup/event-id-ledger.ts').EventIdLedger>;
   DB: D1Database;
   /** One bandit per (site, experiment) (gateway/src/decide). */
@@ -22,10 +22,13 @@ export interface Env {
   GOOGLE_OAUTH_BASE_URL: string;
   TIKTOK_API_BASE_URL: string;
   /** One delivery queue per destination type (see wrangler.toml). */
-  DELIVERY_META: Queue<DeliveryMessage>;
-  DELIVERY_GA4: Queue<DeliveryMessage>;
-  DELIVERY_GOOGLE_ADS: Queue<DeliveryMessage>;
-  DELIVERY_TIKTOK: Queue<DeliveryMessage>;
+  DELIVERY_META: Queue<QueuedDelivery>;
+  DELIVERY_GA4: Queue<QueuedDelivery>;
+  DELIVERY_GOOGLE_ADS: Queue<QueuedDelivery>;
+  DELIVERY_TIKTOK: Queue<QueuedDelivery>;
+  /** Ingest rate limits (wrangler.toml `[[ratelimits]]`): per client IP and per write key. */
+  RATE_LIMIT_IP?: RateLimit;
+  RATE_LIMIT_WRITE_KEY?: RateLimit;
   /** Reports (issue 11): sharded aggregate counters and the per-site privacy budget ledger. */
   AGGREGATES: DurableObjectNamespace<import('./reports/aggregate-shard.ts').AggregateShard>;
   BUDGET_LEDGER: DurableObjectNamespace<import('./reports/budget-ledger.ts').PrivacyBudgetLedger>;

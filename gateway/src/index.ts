@@ -1,6 +1,6 @@
 import { app } from './app.ts';
 import { deliverBatch } from './delivery/deliver-batch.ts';
-import type { DeliveryMessage } from './delivery/delivery-message.ts';
+import type { QueuedDelivery } from './delivery/delivery-message.ts';
 import { storeDeadLetters } from './delivery/store-dead-letters.ts';
 import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
 import type { Env } from './env.ts';
@@ -24,4 +24,4 @@ export default {
   async scheduled(_controller, env) {
     await pruneDeliveryState(env);
   },
-} satisfies ExportedHandler<Env, DeliveryMessage>;
+} satisfies ExportedHandler<Env, QueuedDelivery>;

@@ -3,7 +3,8 @@ import { GppModel } from '@iabgpp/cmpapi';
 import worker from '../src/index.ts';
 import examplePolicy from '../../consent/policies/example-global.json';
 import type { Env } from '../src/env.ts';
-import type { ConsentedDeliveryMessage } from '../src/consent/consented-delivery.ts';
+import type { ConsentReceipt } from '@sluice/consent';
+import { isBatchMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { clearGvlCache } from '../src/consent/live-gvl.ts';
 import { seedSite, site, WRITE_KEY, ORIGIN } from './fixtures.ts';
@@ -31,12 +32,12 @@ export async function putPolicy(policy: unknown): Promise<Response> {
 
 /** A queue binding that records what ingest sends (the consumer is tested elsewhere against the sink). */
 export function recordingQueue() {
-  const sent: ConsentedDeliveryMessage[] = [];
+  const sent: QueuedDelivery[] = [];
   const queue = {
-    async send(body: ConsentedDeliveryMessage) { sent.push(body); },
-    async sendBatch(messages: Iterable<{ body: ConsentedDeliveryMessage }>) { for (const m of messages) sent.push(m.body); },
+    async send(body: QueuedDelivery) { sent.push(body); },
+    async sendBatch(messages: Iterable<{ body: QueuedDelivery }>) { for (const m of messages) sent.push(m.body); },
   };
-  return { sent, queue: queue as unknown as Queue<ConsentedDeliveryMessage> };
+  return { sent, queue: queue as unknown as Queue<QueuedDelivery> };
 }
 
 export interface IngestOptions {
@@ -60,7 +61,28 @@ export async function ingest(events: unknown[], options: IngestOptions = {}) {
   const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue };
   const response = await worker.fetch(request, { ...(env as Env), ...queues } as Env, ctx);
   await waitOnExecutionContext(ctx);
-  return { response, sent };
+  return { response, sent: await perItem(sent) };
+}
+
+/** One queued delivery per (event, destination), whichever message form carried it, with its receipt read back from D1 by hash. */
+export interface QueuedItem {
+  siteId: string;
+  destinationKey: string;
+  eventId: string;
+  item: unknown;
+  expiresAt?: number;
+  receiptHash?: string;
+  receipt?: ConsentReceipt;
+}
+
+export async function perItem(messages: QueuedDelivery[]): Promise<QueuedItem[]> {
+  const items: QueuedItem[] = messages.flatMap((m) => (isBatchMessage(m) ? m.items.map((i) => ({ siteId: m.siteId, destinationKey: m.destinationKey, ...i })) : [m]));
+  for (const item of items) {
+    if (!item.receiptHash) continue;
+    const row = await env.DB.prepare('SELECT receipt FROM consent_receipts WHERE site_id = ? AND hash = ?').bind(item.siteId, item.receiptHash).first<{ receipt: string }>();
+    if (row) item.receipt = JSON.parse(row.receipt) as ConsentReceipt;
+  }
+  return items;
 }
 
 export function gppString(fields: Array<[string, string, unknown]>): string {
@@ -70,7 +92,9 @@ export function gppString(fields: Array<[string, string, unknown]>): string {
 }
 
 export async function auditFor(eventId: string) {
-  const { results } = await env.DB.prepare('SELECT destination, decision, rule, policy_version, jurisdiction, receipt FROM consent_audit WHERE event_id = ? ORDER BY destination')
+  const { results } = await env.DB.prepare(
+    'SELECT a.destination, a.decision, a.rule, a.policy_version, a.jurisdiction, r.receipt FROM consent_audit a JOIN consent_receipts r ON r.site_id = a.site_id AND r.hash = a.receipt_hash WHERE a.event_id = ? ORDER BY a.destination',
+  )
     .bind(eventId)
     .all<{ destination: string; decision: string; rule: string; policy_version: string; jurisdiction: string; receipt: string }>();
   return results;

@@ -117,10 +117,15 @@ describe('ingest under a consent policy — rest of world and sites without a po
   });
 
   it('stores audit rows with the policy retention and prunes expired ones', async () => {
-    await env.DB.prepare("INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt, created_at, expires_at) VALUES ('test-shop', 'old-event', 'meta', 'allow', 'r', 'v', 'rest', '{}', 1, 2)").run();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO consent_receipts (site_id, hash, receipt, created_at, expires_at) VALUES ('test-shop', 'old-hash', '{}', 1, 2)"),
+      env.DB.prepare("INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt_hash, created_at, expires_at) VALUES ('test-shop', 'old-event', 'meta', 'allow', 'r', 'v', 'rest', 'old-hash', 1, 2)"),
+    ]);
     const event = trackEvent();
     await ingest([event], { cf: BR });
     expect(await auditFor('old-event')).toEqual([]);
+    // Receipts past retention go too (receipts are kept once per batch and signals, referenced by hash).
+    expect(await env.DB.prepare("SELECT 1 FROM consent_receipts WHERE hash = 'old-hash'").first()).toBeNull();
     const row = await env.DB.prepare('SELECT created_at, expires_at FROM consent_audit WHERE event_id = ? LIMIT 1').bind(event.eventId).first<{ created_at: number; expires_at: number }>();
     expect(row!.expires_at - row!.created_at).toBe(400 * 24 * 3600 * 1000); // retention.auditLog: P400D
   });

@@ -12,8 +12,9 @@ import { clearGvlCache } from '../src/consent/live-gvl.ts';
 import { sha256Hex } from '../src/identity/sha256.ts';
 import { createHashMemo, sha256HexSync } from '../src/identity/index.ts';
 import { enqueueDeliveries } from '../src/ingest/enqueue-deliveries.ts';
+import type { DeliveryBatchMessage } from '../src/delivery/delivery-message.ts';
 import { SiteConfig } from '../src/site-config/site-config.ts';
-import { ADMIN, putPolicy, recordingQueue, testPolicy } from './consent-fixtures.ts';
+import { ADMIN, perItem, putPolicy, recordingQueue, testPolicy } from './consent-fixtures.ts';
 import { ORIGIN, WRITE_KEY, seedSite, site, trackEvent } from './fixtures.ts';
 import { makeTcString } from '../../consent/src/testing/make-tc-string.ts';
 
@@ -47,7 +48,7 @@ async function ingest(events: unknown[], options: { cf?: Record<string, string>;
   const response = await worker.fetch(request, { ...(env as Env), ...queues } as Env, ctx);
   await waitOnExecutionContext(ctx);
   expect(response.status).toBe(200);
-  return sent as unknown as Sent[];
+  return (await perItem(sent)) as unknown as Sent[];
 }
 
 /** What Meta and TikTok got as the phone hash for one event. */
@@ -157,10 +158,12 @@ describe('the per-request hash memo', () => {
     const user = { email: 'Jane@Example.com', phone: '+44 7911 123456', externalId: 'Cust-1' };
     const events = Array.from({ length: 5 }, () => trackEvent({ user })) as Parameters<typeof enqueueDeliveries>[2];
     await enqueueDeliveries({ ...(env as Env), ...queues } as Env, SITE, events, { ip: '203.0.113.50', userAgent: 'UA', receivedAt: Date.now(), hashes });
-    expect(sent).toHaveLength(10);
+    // One queue message per destination, each carrying the batch's five items.
+    const batches = sent as DeliveryBatchMessage[];
+    expect(batches.map((m) => [m.destinationKey, m.items.length]).sort()).toEqual([['meta', 5], ['tiktok', 5]]);
     // Meta: email, digits-only phone, external id; TikTok adds only its +E.164 phone. 4 digests, not 30.
     expect(hashed.sort()).toEqual(['+447911123456', '447911123456', 'cust-1', 'jane@example.com']);
-    const meta = sent.find((m) => m.destinationKey === 'meta')!.item as { user_data: { em: string[] } };
+    const meta = batches.find((m) => m.destinationKey === 'meta')!.items[0]!.item as { user_data: { em: string[] } };
     expect(meta.user_data.em).toEqual([await sha256Hex('jane@example.com')]);
   });
 });

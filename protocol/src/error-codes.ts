@@ -5,6 +5,10 @@
 export const ErrorCode = {
   MalformedJson: 'malformed_json',
   MalformedYaml: 'malformed_yaml',
+  /** The request body ended before its end (connection cut, truncated stream). */
+  BodyIncomplete: 'body_incomplete',
+  /** A path or query id (site id, dead-letter id) outside its charset or length. */
+  InvalidId: 'invalid_id',
   InvalidBatch: 'invalid_batch',
   InvalidEvent: 'invalid_event',
   InvalidPolicy: 'invalid_policy',

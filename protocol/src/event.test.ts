@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchEnvelope, Event, MAX_BATCH_EVENTS } from './index.ts';
+import { BatchEnvelope, Event, MAX_BATCH_EVENTS, MAX_PROPERTY_DEPTH, MAX_PROPERTY_NODES } from './index.ts';
 
 const valid = {
   type: 'track',
@@ -58,5 +58,28 @@ describe('BatchEnvelope', () => {
     expect(BatchEnvelope.safeParse({ sentAt, events: [] }).success).toBe(false);
     expect(BatchEnvelope.safeParse({ sentAt, events: Array(MAX_BATCH_EVENTS + 1).fill(valid) }).success).toBe(false);
     expect(BatchEnvelope.safeParse({ events: [valid] }).success).toBe(false);
+  });
+});
+
+describe('properties shape bounds', () => {
+  const deep = (n: number) => {
+    let v: Record<string, unknown> = { leaf: 1 };
+    for (let i = 1; i < n; i++) v = { a: v };
+    return v;
+  };
+  const event = (properties: unknown) => ({ type: 'track', event: 'X', eventId: crypto.randomUUID(), timestamp: new Date().toISOString(), anonymousId: 'a', properties });
+
+  it('accepts properties nested up to the depth limit and rejects deeper ones without overflowing', () => {
+    expect(Event.safeParse(event(deep(MAX_PROPERTY_DEPTH))).success).toBe(true);
+    const tooDeep = Event.safeParse(event(deep(MAX_PROPERTY_DEPTH + 1)));
+    expect(tooDeep.success).toBe(false);
+    expect(tooDeep.error!.issues[0]!.message).toContain(`${MAX_PROPERTY_DEPTH} levels`);
+    // Far past any recursion limit: still a clean validation error.
+    expect(Event.safeParse(event(deep(100_000))).success).toBe(false);
+  });
+
+  it('rejects properties with too many values', () => {
+    const wide = Object.fromEntries(Array.from({ length: MAX_PROPERTY_NODES + 1 }, (_, i) => [`k${i}`, 0]));
+    expect(Event.safeParse(event(wide)).error!.issues[0]!.message).toContain(`${MAX_PROPERTY_NODES} values`);
   });
 });

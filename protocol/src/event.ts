@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { EventContext } from './context.ts';
 import { ConsentSignals } from './consent-signals.ts';
 import { UserFields } from './user.ts';
-import { MAX_STRING_LENGTH } from './limits.ts';
+import { MAX_PROPERTY_DEPTH, MAX_PROPERTY_NODES, MAX_STRING_LENGTH } from './limits.ts';
+import { jsonShapeProblem } from './json-shape.ts';
 
-/** JSON values only, bounded in depth by the batch byte limit. */
-const Properties = z.record(z.string().max(128), z.unknown()).refine(
-  (props) => JSON.stringify(props).length <= 32 * 1024,
-  'properties must serialize to at most 32 KB',
-);
+/**
+ * JSON values only, bounded in depth and node count (checked iteratively, before anything recurses
+ * into them) and in size.
+ */
+const Properties = z.record(z.string().max(128), z.unknown()).superRefine((props, ctx) => {
+  const shape = jsonShapeProblem(props, MAX_PROPERTY_DEPTH, MAX_PROPERTY_NODES);
+  if (shape) ctx.addIssue({ code: 'custom', message: `properties ${shape}` });
+  else if (JSON.stringify(props).length > 32 * 1024) ctx.addIssue({ code: 'custom', message: 'properties must serialize to at most 32 KB' });
+});
 
 const base = {
   /** UUID; the dedup key shared with browser pixels (Meta `event_id`, TikTok `event_id`). */

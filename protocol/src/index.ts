@@ -5,7 +5,8 @@
  * const parsed = Event.safeParse(json);
  */
 export { PROTOCOL_VERSION } from './version.ts';
-export { MAX_BATCH_EVENTS, MAX_BATCH_BYTES, KEEPALIVE_MAX_BYTES, MAX_STRING_LENGTH } from './limits.ts';
+export { MAX_BATCH_EVENTS, MAX_BATCH_BYTES, KEEPALIVE_MAX_BYTES, MAX_STRING_LENGTH, MAX_PROPERTY_DEPTH, MAX_PROPERTY_NODES } from './limits.ts';
+export { jsonShapeProblem } from './json-shape.ts';
 export { ErrorCode, type ErrorBody, type EventRejection } from './error-codes.ts';
 export { StandardEvent } from './event-names.ts';
 export { UserFields } from './user.ts';

@@ -6,3 +6,11 @@ export const MAX_BATCH_BYTES = 512 * 1024;
 export const KEEPALIVE_MAX_BYTES = 64 * 1024;
 /** Longest string we accept in any free-form property, so one field can't eat the batch budget. */
 export const MAX_STRING_LENGTH = 8 * 1024;
+/**
+ * Deepest nesting of objects and arrays accepted inside `properties` (the top-level object is depth 1).
+ * Real event properties are a few levels deep; a bound here keeps every later step (consent transforms,
+ * adapters, JSON encoding) free of deep recursion.
+ */
+export const MAX_PROPERTY_DEPTH = 16;
+/** Most objects, arrays and values inside one event's `properties`, counted while checking depth. */
+export const MAX_PROPERTY_NODES = 4096;

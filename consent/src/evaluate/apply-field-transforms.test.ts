@@ -44,3 +44,21 @@ describe('applyFieldTransforms', () => {
     expect(stripQuery('not a url', ['fbclid'])).toBeUndefined();
   });
 });
+
+describe('applyFieldTransforms without copying whole events', () => {
+  it('shares untouched parts with the input, copies only the transformed path, and never mutates the input', async () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    const input = { ...event, properties: { deep } } as Event;
+    const before = JSON.stringify({ user: input.user, context: input.context });
+    const out = await applyFieldTransforms(input, undefined, [
+      { path: 'user.email', action: 'hash', rule: 'fields.user.email' },
+      { path: 'context.page.url', action: 'strip-query', rule: 'fields.context.page.url' },
+    ]);
+    // Deep untouched data is shared (no recursion into it), the touched path is fresh.
+    expect(out.event.properties).toBe(input.properties);
+    expect(out.event.user).not.toBe(input.user);
+    expect(out.event.user?.phone).toBe(input.user?.phone);
+    expect(JSON.stringify({ user: input.user, context: input.context })).toBe(before);
+  });
+});

@@ -18,19 +18,39 @@ export interface Minimized {
  * adapters pass the digest through), IP prefix generalization, query stripping.
  * @example await applyFieldTransforms(event, '203.0.113.7', [{ path: 'context.ip', action: 'generalize', ipv4Prefix: 24, rule: 'fields.context.ip' }])
  */
-export async function applyFieldTransforms(event: Event, ip: string | undefined, transforms: FieldTransform[]): Promise<Minimized> {
-  const out = structuredClone(event) as Event & Record<string, unknown>;
+/**
+ * Results of value transforms of one request, keyed by transform and input: the events of a batch
+ * share their page URL, referrer and IP, so each is rewritten once. Transforms are pure, so a memo
+ * never changes a result; it must not outlive the request (it holds the inputs).
+ */
+export type TransformMemo = Map<string, Promise<unknown>>;
+
+export async function applyFieldTransforms(event: Event, ip: string | undefined, transforms: FieldTransform[], memo?: TransformMemo): Promise<Minimized> {
+  // Copy on write: only the objects on a transformed path are copied (shallowly), never the whole
+  // event, so the cost does not grow with the size or depth of the event.
+  const out = { ...event } as Event & Record<string, unknown>;
+  const copies = new WeakSet<object>([out]);
   let outIp = ip;
   for (const t of transforms) {
     if (t.path === 'context.ip') {
-      outIp = outIp === undefined ? undefined : await transformIp(outIp, t);
+      const given = outIp;
+      outIp = given === undefined ? undefined : ((await memoized(memo, t, given, () => transformIp(given, t))) as string | undefined);
       continue;
     }
     const value = getPath(out, t.path);
     if (value === undefined) continue;
-    setPath(out, t.path, await transformValue(t, value));
+    const next = typeof value === 'string' ? await memoized(memo, t, value, () => transformValue(t, value)) : await transformValue(t, value);
+    setPath(out, t.path, next, copies);
   }
   return { event: out, ip: outIp };
+}
+
+function memoized(memo: TransformMemo | undefined, t: FieldTransform, input: string, run: () => Promise<unknown>): Promise<unknown> {
+  if (!memo) return run();
+  const key = `${t.action}\u0000${t.path}\u0000${t.ipv4Prefix ?? ''}/${t.ipv6Prefix ?? ''}\u0000${t.keep?.join(',') ?? ''}\u0000${input}`;
+  let hit = memo.get(key);
+  if (!hit) memo.set(key, (hit = run()));
+  return hit;
 }
 
 async function transformIp(ip: string, t: FieldTransform): Promise<string | undefined> {
@@ -119,11 +139,21 @@ function getPath(root: Record<string, unknown>, path: string): unknown {
   return node;
 }
 
-function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
+/** Sets a value under `root`, copying each object on the way that is not one of `copies` yet (the input stays untouched). */
+function setPath(root: Record<string, unknown>, path: string, value: unknown, copies: WeakSet<object>): void {
   const keys = path.split('.');
   const last = keys.pop()!;
   let node = root;
-  for (const key of keys) node = node[key] as Record<string, unknown>;
+  for (const key of keys) {
+    const child = node[key] as Record<string, unknown>;
+    if (copies.has(child)) node = child;
+    else {
+      const copy = Array.isArray(child) ? ([...child] as unknown as Record<string, unknown>) : { ...child };
+      copies.add(copy);
+      node[key] = copy;
+      node = copy;
+    }
+  }
   if (value === undefined) delete node[last];
   else node[last] = value;
 }

@@ -36,8 +36,16 @@ export interface DeadLetterQuery {
   limit: number;
 }
 
-/** Dead letters of a site, newest first. */
+/** Ids per query: D1 binds at most 100 parameters per statement (site, destination, cursor and limit take four). */
+const IDS_PER_QUERY = 90;
+
+/** Dead letters of a site, newest first. Asked by ids, up to `DEAD_LETTER_PAGE_MAX` of them, in queries of `IDS_PER_QUERY`. */
 export async function listDeadLetters(env: Env, q: DeadLetterQuery): Promise<DeadLetterView[]> {
+  if (q.ids && q.ids.length > IDS_PER_QUERY) {
+    const parts: DeadLetterView[] = [];
+    for (let i = 0; i < q.ids.length; i += IDS_PER_QUERY) parts.push(...(await listDeadLetters(env, { ...q, ids: q.ids.slice(i, i + IDS_PER_QUERY) })));
+    return parts.sort((a, b) => b.id - a.id).slice(0, q.limit);
+  }
   const where = ['site_id = ?'];
   const args: unknown[] = [q.siteId];
   if (q.destination) (where.push('destination = ?'), args.push(q.destination));

@@ -7,6 +7,8 @@ import { loadSite } from '../site-config/load-site-config.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { DEDUP_REPORT_DEFAULT_DAYS, dedupReport } from '../dedup-audit/dedup-report.ts';
 import { requireAdminToken } from './admin-token.ts';
+import { validSiteId } from '../http/valid-site-id.ts';
+import { readJson } from './policy/read-json.ts';
 import { clientDropsSince } from '../ingest/client-drops.ts';
 import { DEAD_LETTER_PAGE_DEFAULT, DEAD_LETTER_PAGE_MAX, listDeadLetters } from './dead-letter-rows.ts';
 import { destinationStatus } from './destination-status.ts';
@@ -35,6 +37,7 @@ const AuditQuery = z.object({ days: z.coerce.number().int().min(1).max(90).defau
  * status, dedup audit. Bearer `ADMIN_TOKEN`, compared in constant time.
  */
 const adminToken = requireAdminToken();
+const siteId = validSiteId();
 
 // The token check covers these routes only: other admin routes may share the `/v1/admin/sites/:site` prefix.
 export const deliveryAdminRoute = new Hono<{ Bindings: Env }>()
@@ -42,6 +45,10 @@ export const deliveryAdminRoute = new Hono<{ Bindings: Env }>()
   .use('/dead-letters/*', adminToken)
   .use('/destinations/*', adminToken)
   .use('/dedup-audit', adminToken)
+  .use('/dead-letters', siteId)
+  .use('/dead-letters/*', siteId)
+  .use('/destinations/*', siteId)
+  .use('/dedup-audit', siteId)
   .get('/dead-letters', async (c) => {
     const site = await siteOf(c.env, c.req.param('site'));
     const q = parse(ListQuery, c.req.query());
@@ -57,7 +64,8 @@ export const deliveryAdminRoute = new Hono<{ Bindings: Env }>()
   })
   .post('/dead-letters/replay', async (c) => {
     const site = await siteOf(c.env, c.req.param('site'));
-    const body = parse(ReplayBody, await c.req.json().catch(() => ({})));
+    // An unreadable body is a 400, never "replay everything": `{}` is how to ask for all open letters.
+    const body = parse(ReplayBody, await readJson(c.req.raw));
     const result = await replayDeadLetters(c.env, site, {
       limit: body.limit,
       ...(body.ids && { ids: body.ids }),

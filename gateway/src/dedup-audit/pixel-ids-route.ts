@@ -4,6 +4,7 @@ import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
 import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
 import { readBody } from '../ingest/read-body.ts';
+import { ingestRateLimit } from '../rate-limit/ingest-rate-limit.ts';
 import { insertRows } from '../delivery/d1-chunks.ts';
 import { MAX_PIXEL_REPORT_BYTES, PixelReport } from './pixel-report.ts';
 
@@ -14,6 +15,8 @@ import { MAX_PIXEL_REPORT_BYTES, PixelReport } from './pixel-report.ts';
  */
 export const pixelIdsRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>()
   .use('*', siteOriginGuard())
+  // After the guard: a limited browser still gets its CORS grant, so it can read Retry-After.
+  .use('*', ingestRateLimit())
   .post('/', async (c) => {
     const site = c.get('site');
     let json: unknown;

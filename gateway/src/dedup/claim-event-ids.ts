@@ -1,37 +1,25 @@
 import type { Env } from '../env.ts';
 
-/** Ledger shards per site: spreads one busy site over several single-threaded objects. */
-export const EVENT_ID_SHARDS = 16;
+/**
+ * One ledger object per site, one call per request: claiming a batch's ids is a single round trip
+ * and a single transaction, whatever the batch size. (It was 16 shards by id, so up to 16 calls a
+ * batch.) A Durable Object serves on the order of a thousand calls a second, i.e. tens of
+ * thousands of events a second per site at real batch sizes.
+ */
+export function ledgerFor(env: Env, siteId: string) {
+  return env.EVENT_IDS.get(env.EVENT_IDS.idFromName(`site:${siteId}`));
+}
 
-/** Claims event ids for a site; returns a set of the ids that were new. */
+/** Claims event ids for a site in one call; returns a set of the ids that were new. */
 export async function claimEventIds(env: Env, siteId: string, eventIds: string[]): Promise<Set<string>> {
+  if (!eventIds.length) return new Set();
+  const results = await ledgerFor(env, siteId).claim(eventIds);
   const fresh = new Set<string>();
-  await Promise.all(
-    [...byShard(eventIds)].map(async ([shard, ids]) => {
-      const results = await ledger(env, siteId, shard).claim(ids);
-      ids.forEach((id, i) => results[i] && fresh.add(id));
-    }),
-  );
+  eventIds.forEach((id, i) => results[i] && fresh.add(id));
   return fresh;
 }
 
-/** Gives claimed ids back (their delivery could not be queued). */
+/** Gives claimed ids back (their delivery could not be queued), in one call. */
 export async function releaseEventIds(env: Env, siteId: string, eventIds: string[]): Promise<void> {
-  await Promise.all([...byShard(eventIds)].map(([shard, ids]) => ledger(env, siteId, shard).release(ids)));
-}
-
-function ledger(env: Env, siteId: string, shard: number) {
-  return env.EVENT_IDS.get(env.EVENT_IDS.idFromName(`${siteId}:${shard}`));
-}
-
-/** Event ids are UUIDs: their last hex digits are random, so they spread evenly. */
-function byShard(eventIds: string[]): Map<number, string[]> {
-  const shards = new Map<number, string[]>();
-  for (const id of eventIds) {
-    const shard = (parseInt(id.slice(-2), 16) || 0) % EVENT_ID_SHARDS;
-    const list = shards.get(shard);
-    if (list) list.push(id);
-    else shards.set(shard, [id]);
-  }
-  return shards;
+  if (eventIds.length) await ledgerFor(env, siteId).release(eventIds);
 }

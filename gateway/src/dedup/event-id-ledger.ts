@@ -6,23 +6,26 @@ export const EVENT_ID_TTL_MS = 48 * 60 * 60 * 1000;
 
 /**
  * Remembers which event ids a site has accepted, so a retried or replayed batch is not
- * forwarded twice. One instance per (site, shard): a single writer makes claim() atomic.
+ * forwarded twice. One instance per site: a single writer makes claim() atomic, and all of a
+ * request's ids go in one call (one implicit transaction: no await inside).
  */
 export class EventIdLedger extends DurableObject<Env> {
+  #alarmSet = false;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
   }
 
-  /** Returns, for each id, true when it is new (and now claimed), false when seen before. */
+  /** Returns, for each id, true when it is new (and now claimed), false when seen before (a repeat in the same call included). */
   async claim(ids: string[]): Promise<boolean[]> {
     const now = Date.now();
-    const fresh = ids.map((id) => {
-      const seen = this.ctx.storage.sql.exec('SELECT 1 FROM ids WHERE id = ?', id).toArray().length > 0;
-      if (!seen) this.ctx.storage.sql.exec('INSERT INTO ids (id, at) VALUES (?, ?)', id, now);
-      return !seen;
-    });
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + EVENT_ID_TTL_MS);
+    const sql = this.ctx.storage.sql;
+    const fresh = ids.map((id) => sql.exec('INSERT INTO ids (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', id, now).rowsWritten > 0);
+    if (!this.#alarmSet) {
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + EVENT_ID_TTL_MS);
+      this.#alarmSet = true;
+    }
     return fresh;
   }
 
@@ -35,6 +38,10 @@ export class EventIdLedger extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.ctx.storage.sql.exec('DELETE FROM ids WHERE at < ?', Date.now() - EVENT_ID_TTL_MS);
     const left = this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM ids').one().n as number;
-    if (left > 0) await this.ctx.storage.setAlarm(Date.now() + EVENT_ID_TTL_MS / 4);
+    this.#alarmSet = false;
+    if (left > 0) {
+      await this.ctx.storage.setAlarm(Date.now() + EVENT_ID_TTL_MS / 4);
+      this.#alarmSet = true;
+    }
   }
 }

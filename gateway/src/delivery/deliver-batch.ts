@@ -5,11 +5,12 @@ import type { DestinationConfig } from '../site-config/site-config.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
 import { backoffSeconds } from './backoff.ts';
 import { alreadyDelivered, markDeliveredStatements } from './delivered-ledger.ts';
-import type { DeliveryMessage } from './delivery-message.ts';
+import type { QueuedDelivery } from './delivery-message.ts';
 import { chunk, groupBy } from './group-messages.ts';
 import { outcomeStatements, recordDeadLetters, recordOutcomes, type DeadLetter, type OutcomeEntry } from './delivery-log.ts';
+import { expandMessages, MAX_RETRIES, settleUnits, type DeliveryUnit, type ExpandedBatch } from './delivery-units.ts';
 
-type Msg = Message<DeliveryMessage>;
+type Msg = DeliveryUnit;
 type AnyDestination = Destination<DestinationConfig, unknown>;
 
 /**
@@ -20,18 +21,23 @@ type AnyDestination = Destination<DestinationConfig, unknown>;
  * a permanent failure of a multi-item request is split in halves until the bad items are isolated,
  * so one bad event cannot fail its batch.
  */
-export async function deliverBatch(batch: MessageBatch<DeliveryMessage>, env: Env, now = Date.now()): Promise<void> {
-  const groups = groupBy(batch.messages, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
-  await Promise.all([...groups.values()].map((messages) => deliverGroup(messages, env, now)));
+export async function deliverBatch(batch: MessageBatch<QueuedDelivery>, env: Env, now = Date.now()): Promise<void> {
+  // Batch messages (one per ingest request and destination) are handled item by item, exactly as
+  // single-item messages; settleUnits then acks, retries or re-queues each message's remainder.
+  const expanded = expandMessages(batch.messages);
+  const groups = groupBy(expanded.units, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
+  await Promise.all([...groups.values()].map((messages) => deliverGroup(messages, env, now, expanded)));
+  await settleUnits(env, expanded);
 }
 
-async function deliverGroup(messages: Msg[], env: Env, now: number): Promise<void> {
+async function deliverGroup(messages: Msg[], env: Env, now: number, expanded: ExpandedBatch): Promise<void> {
   const { siteId, destinationKey } = messages[0]!.body;
   const config = (await loadSite(env.CONFIG, siteId))?.destinations[destinationKey];
   if (!config) {
     await deadLetter(env, messages.map((message) => ({ message, reason: `destination ${destinationKey} is not configured` })));
     return;
   }
+  for (const message of messages) expanded.setType(message, config.type);
   const destination = destinationFor(config);
   const fresh = await setAsideDuplicates(await dropExpired(messages, env, now), env);
   const stale: Array<{ message: Msg; reason: string }> = [];
@@ -90,8 +96,12 @@ async function sendIsolating(part: Msg[], destination: AnyDestination, config: D
     return;
   }
   if (outcome.retryable) {
-    await recordOutcomes(env, part.map((m) => ({ message: m.body, outcome: 'retried', detail: outcome.reason })));
-    part.forEach((m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, outcome.retryAfterSeconds) }));
+    // Items of batch messages count their own attempts (a re-queued remainder starts a new message).
+    const exhausted = part.filter((m) => m.countsOwnRetries && m.attempts > MAX_RETRIES);
+    const retried = part.filter((m) => !exhausted.includes(m));
+    await recordOutcomes(env, retried.map((m) => ({ message: m.body, outcome: 'retried', detail: outcome.reason })));
+    retried.forEach((m) => m.retry({ delaySeconds: backoffSeconds(m.attempts, outcome.retryAfterSeconds) }));
+    await deadLetter(env, exhausted.map((message) => ({ message, reason: `retries exhausted after ${message.attempts} attempts; last: ${outcome.reason}` })), destination);
     return;
   }
   if (part.length === 1 || outcome.wholeRequest) {

@@ -1,6 +1,8 @@
 /**
  * One event bound for one destination, as it sits on the queue. `item` is already in the
  * vendor's shape with personal data hashed: nothing raw is ever written to a queue.
+ * Ingest now queues `DeliveryBatchMessage`s; this single-item form is still consumed (messages
+ * queued before the change, dead-letter replays) and is what the consumer works with per item.
  */
 export interface DeliveryMessage {
   siteId: string;
@@ -10,4 +12,37 @@ export interface DeliveryMessage {
   item: unknown;
   /** Epoch ms after which the item must not be delivered (policy `retention.deliveryQueue`). */
   expiresAt?: number;
+  /** SHA-256 of the consent receipt this delivery was allowed under (`consent_receipts.hash`). */
+  receiptHash?: string;
+}
+
+/** One item of a batch message. */
+export interface DeliveryBatchItem {
+  eventId: string;
+  item: unknown;
+  expiresAt?: number;
+  receiptHash?: string;
+}
+
+/**
+ * The items of one ingest request for one destination, in one queue message (split only where a
+ * message would pass the queue's 128 KB limit). Per item, the consumer keeps exactly the
+ * guarantees of single-item messages: delivered once, retried with backoff, dead-lettered with a reason.
+ */
+export interface DeliveryBatchMessage {
+  siteId: string;
+  destinationKey: string;
+  items: DeliveryBatchItem[];
+  /**
+   * Delivery attempts the items already had before this message was queued: a batch whose items
+   * partly succeeded re-queues only the rest, carrying their attempt count (max_retries still holds).
+   */
+  priorAttempts?: number;
+}
+
+/** What a delivery queue carries. */
+export type QueuedDelivery = DeliveryMessage | DeliveryBatchMessage;
+
+export function isBatchMessage(body: QueuedDelivery): body is DeliveryBatchMessage {
+  return Array.isArray((body as DeliveryBatchMessage).items);
 }

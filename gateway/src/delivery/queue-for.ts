@@ -1,14 +1,16 @@
 import type { Env } from '../env.ts';
 import type { DestinationConfig } from '../site-config/site-config.ts';
-import type { DeliveryMessage } from './delivery-message.ts';
-import { chunk } from './group-messages.ts';
+import type { QueuedDelivery } from './delivery-message.ts';
+import { utf8Length } from './pack-batch-messages.ts';
 
 /** Queues.sendBatch takes at most 100 messages per call (Cloudflare Queues limits). */
 export const QUEUE_SEND_BATCH_MAX = 100;
+/** …and at most 256 KB in total per call. */
+export const QUEUE_SEND_BATCH_MAX_BYTES = 256 * 1024;
 
 /** The delivery queue of a destination type (wrangler.toml): one per vendor so one vendor's backlog never delays another. */
-export function queueFor(env: Env, type: DestinationConfig['type']): Queue<DeliveryMessage> {
-  const queues: Record<DestinationConfig['type'], Queue<DeliveryMessage> | undefined> = {
+export function queueFor(env: Env, type: DestinationConfig['type']): Queue<QueuedDelivery> {
+  const queues: Record<DestinationConfig['type'], Queue<QueuedDelivery> | undefined> = {
     meta: env.DELIVERY_META,
     ga4: env.DELIVERY_GA4,
     google_ads: env.DELIVERY_GOOGLE_ADS,
@@ -17,18 +19,46 @@ export function queueFor(env: Env, type: DestinationConfig['type']): Queue<Deliv
   return queues[type] ?? env.DELIVERY;
 }
 
-/** Sends messages to their destination type's queue, at most 100 per call. */
-export async function enqueueMessages(env: Env, messages: Array<{ type: DestinationConfig['type']; body: DeliveryMessage }>): Promise<void> {
-  const byQueue = new Map<Queue<DeliveryMessage>, DeliveryMessage[]>();
+/**
+ * Sends messages to their destination type's queue: one `sendBatch` per queue unless the
+ * per-call limits (100 messages, 256 KB) force more. Queues are written in parallel.
+ */
+export async function enqueueMessages(
+  env: Env,
+  messages: Array<{ type: DestinationConfig['type']; body: QueuedDelivery }>,
+  options: { delaySeconds?: number } = {},
+): Promise<void> {
+  const byQueue = new Map<Queue<QueuedDelivery>, QueuedDelivery[]>();
   for (const { type, body } of messages) {
     const queue = queueFor(env, type);
     const list = byQueue.get(queue);
     if (list) list.push(body);
     else byQueue.set(queue, [body]);
   }
-  for (const [queue, bodies] of byQueue) {
-    for (const part of chunk(bodies, QUEUE_SEND_BATCH_MAX)) {
-      await queue.sendBatch(part.map((body) => ({ body, contentType: 'json' as const })));
+  await Promise.all(
+    [...byQueue].map(async ([queue, bodies]) => {
+      for (const part of sendBatchParts(bodies)) {
+        await queue.sendBatch(part.map((body) => ({ body, contentType: 'json' as const, ...options })));
+      }
+    }),
+  );
+}
+
+/** Splits bodies into `sendBatch` calls within the per-call message count and byte limits. */
+export function sendBatchParts(bodies: QueuedDelivery[]): QueuedDelivery[][] {
+  const parts: QueuedDelivery[][] = [];
+  let current: QueuedDelivery[] = [];
+  let size = 0;
+  for (const body of bodies) {
+    const bytes = bodies.length === 1 ? 0 : utf8Length(JSON.stringify(body));
+    if (current.length > 0 && (current.length === QUEUE_SEND_BATCH_MAX || size + bytes > QUEUE_SEND_BATCH_MAX_BYTES)) {
+      parts.push(current);
+      current = [];
+      size = 0;
     }
+    current.push(body);
+    size += bytes;
   }
+  if (current.length) parts.push(current);
+  return parts;
 }

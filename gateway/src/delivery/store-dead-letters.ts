@@ -3,25 +3,38 @@ import { destinationFor } from '../destinations/registry.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
 import { storable } from './deliver-batch.ts';
 import { alreadyDelivered } from './delivered-ledger.ts';
-import type { DeliveryMessage } from './delivery-message.ts';
+import { D1_MAX_BOUND_PARAMETERS } from './d1-chunks.ts';
+import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
 import { groupBy } from './group-messages.ts';
 import { recordDeadLetters, recordOutcomes } from './delivery-log.ts';
 
+interface Exhausted {
+  body: DeliveryMessage;
+  attempts: number;
+}
+
 /**
  * Consumer of the dead-letter queue: messages that ran out of retries are kept in D1 for replay,
- * with the last reason they were retried for. An id the destination accepted meanwhile is only counted as a duplicate.
+ * item by item (batch messages hold several), with the last reason they were retried for. An id
+ * the destination accepted meanwhile is only counted as a duplicate.
  */
-export async function storeDeadLetters(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
-  const groups = groupBy(batch.messages, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
-  for (const messages of groups.values()) {
-    const { siteId, destinationKey } = messages[0]!.body;
+export async function storeDeadLetters(batch: MessageBatch<QueuedDelivery>, env: Env): Promise<void> {
+  const items: Exhausted[] = batch.messages.flatMap((m) => {
+    const body = m.body;
+    if (!isBatchMessage(body)) return [{ body, attempts: m.attempts }];
+    const attempts = m.attempts + (body.priorAttempts ?? 0);
+    return body.items.map((item) => ({ body: { siteId: body.siteId, destinationKey: body.destinationKey, ...item }, attempts }));
+  });
+  const groups = groupBy(items, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
+  for (const group of groups.values()) {
+    const { siteId, destinationKey } = group[0]!.body;
     const config = (await loadSite(env.CONFIG, siteId))?.destinations[destinationKey];
     const destination = config && destinationFor(config);
-    const delivered = await alreadyDelivered(env, siteId, destinationKey, messages.map((m) => m.body.eventId));
-    const duplicates = messages.filter((m) => delivered.has(m.body.eventId));
-    const dead = messages.filter((m) => !delivered.has(m.body.eventId));
+    const delivered = await alreadyDelivered(env, siteId, destinationKey, group.map((m) => m.body.eventId));
+    const duplicates = group.filter((m) => delivered.has(m.body.eventId));
+    const dead = group.filter((m) => !delivered.has(m.body.eventId));
     await recordOutcomes(env, duplicates.map((m) => ({ message: m.body, outcome: 'duplicate' })));
-    const reasons = await lastReasons(env, dead.map((m) => m.body));
+    const reasons = await lastReasons(env, siteId, destinationKey, dead.map((m) => m.body.eventId));
     await recordDeadLetters(
       env,
       dead.map((m) => ({
@@ -29,20 +42,23 @@ export async function storeDeadLetters(batch: MessageBatch<DeliveryMessage>, env
         reason: `retries exhausted after ${m.attempts} attempts${reasons.get(m.body.eventId) ? `; last: ${reasons.get(m.body.eventId)}` : ''}`,
       })),
     );
-    messages.forEach((m) => m.ack());
   }
+  batch.messages.forEach((m) => m.ack());
 }
 
-/** The last retry reason logged for each message (vendor text, no personal data). */
-async function lastReasons(env: Env, bodies: DeliveryMessage[]): Promise<Map<string, string>> {
+/** The last retry reason logged for each event id (vendor text, no personal data), a query per 97 ids. */
+async function lastReasons(env: Env, siteId: string, destinationKey: string, eventIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const body of bodies) {
-    const row = await env.DB.prepare(
-      "SELECT detail FROM delivery_log WHERE site_id = ? AND destination = ? AND event_id = ? AND outcome = 'retried' ORDER BY id DESC LIMIT 1",
+  const per = D1_MAX_BOUND_PARAMETERS - 3;
+  for (let i = 0; i < eventIds.length; i += per) {
+    const part = eventIds.slice(i, i + per);
+    const { results } = await env.DB.prepare(
+      `SELECT event_id, detail FROM delivery_log WHERE site_id = ? AND destination = ? AND outcome = 'retried' AND event_id IN (${part.map(() => '?').join(', ')}) ORDER BY id ASC`,
     )
-      .bind(body.siteId, body.destinationKey, body.eventId)
-      .first<{ detail: string | null }>();
-    if (row?.detail) out.set(body.eventId, row.detail);
+      .bind(siteId, destinationKey, ...part)
+      .all<{ event_id: string; detail: string | null }>();
+    // Ascending by id: the last row per event wins.
+    for (const row of results) if (row.detail) out.set(row.event_id, row.detail);
   }
   return out;
 }

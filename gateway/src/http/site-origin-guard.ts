@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ErrorCode } from '@sluice/protocol';
 import type { Env } from '../env.ts';
-import { authenticate, isAllowedOrigin } from '../ingest/authenticate.ts';
+import { authenticate, isAllowedOrigin, sourceSecretOf, verifySourceSecret } from '../ingest/authenticate.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { ApiError } from './api-error.ts';
 import { preflight, setCorsHeaders } from './site-cors.ts';
@@ -15,12 +15,20 @@ export interface SiteOriginGuardOptions {
 }
 
 /**
- * For browser-facing site endpoints: write key → site (401), page origin must be one the site
- * allows (403), preflights answered here, CORS granted to that origin only.
+ * For site endpoints: write key → site (401). Browsers: the page origin must be one the site
+ * allows (403), preflights answered here, CORS granted to that origin only. Server-side senders
+ * present `Authorization: Bearer <source secret>` instead of an Origin (401 when wrong).
  */
 export function siteOriginGuard(options: SiteOriginGuardOptions = {}): MiddlewareHandler<{ Bindings: Env; Variables: SiteVariables }> {
   return async function siteOriginGuard(c, next) {
     const site = await authenticate(c.env.CONFIG, c.req.raw);
+    // Server-side senders: write key + source secret, no Origin check and no CORS grant.
+    const secret = c.req.method === 'OPTIONS' ? null : sourceSecretOf(c.req.raw);
+    if (secret !== null) {
+      await verifySourceSecret(c.env, site, secret);
+      c.set('site', site);
+      return next();
+    }
     const origin = c.req.header('origin') ?? null;
     if (origin === null && options.allowMissingOrigin && c.req.method !== 'OPTIONS') {
       c.set('site', site);

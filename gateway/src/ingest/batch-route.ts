@@ -4,6 +4,7 @@ import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
 import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
 import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
+import { scrubEventUrls } from '../minimize/index.ts';
 import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { parseBatch } from './parse-batch.ts';
 import { readBody } from './read-body.ts';
@@ -13,13 +14,22 @@ import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 import { recordClientDrops } from './client-drops.ts';
 import { countAggregates } from '../reports/count-aggregates.ts';
 import { joinConversionRewards } from '../decide/join-conversion-rewards.ts';
+import { firstOfEachId } from './first-of-each-id.ts';
+import { storage } from './storage-unavailable.ts';
+import { ingestRateLimit } from '../rate-limit/ingest-rate-limit.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
 
-/** `POST /v1/batch`: auth → origin → size → validate → dedup → hash and queue per destination. */
+/**
+ * `POST /v1/batch`: auth → origin → size → validate → dedup → minimize, hash and queue per destination.
+ * Only our own storage failing answers 503 (`storage(...)`, logged with its cause); client input
+ * answers 4xx.
+ */
 export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>()
   .use('*', siteOriginGuard())
+  // After the guard: a limited browser still gets its CORS grant, so it can read Retry-After.
+  .use('*', ingestRateLimit())
   .post('/', async (c) => {
     const site = c.get('site');
     const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
@@ -28,17 +38,25 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
     }
     const { events, rejected, clientDropped } = parseBatch(await readBody(c.req.raw));
     if (clientDropped > 0) c.executionCtx.waitUntil(recordClientDrops(c.env.DB, site.id, clientDropped));
-    const visitor = applyVisitorCookie(c.req.raw, events.map((e) => e.event));
+    // Personal data in page URLs and referrers goes before anything else sees the events, policy or not.
+    const valid = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
+    const visitor = applyVisitorCookie(c.req.raw, valid);
     if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
-    const planner = await consentPlanner(c.env, site, c.req.raw).catch(unavailable);
-    const fresh = await claimEventIds(c.env, site.id, events.map((e) => e.event.eventId)).catch(unavailable);
-    const accepted = events.map((e) => e.event).filter((event) => fresh.has(event.eventId));
-    await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw, c.env.GEO_OVERRIDE), planner).catch(async () => {
+    const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
+    const fresh = await storage('event-id-ledger', () => claimEventIds(c.env, site.id, valid.map((e) => e.eventId)));
+    const accepted = valid.filter((event) => fresh.has(event.eventId));
+    try {
+      await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw, c.env.GEO_OVERRIDE), planner);
+    } catch (error) {
+      // Nothing was accepted: give the ids back so the client's retry is not taken for a repeat
+      // (a part that did reach a queue is caught by the consumer's per-destination delivered ledger).
       await releaseEventIds(c.env, site.id, [...fresh]).catch(() => undefined);
-      unavailable();
-    });
+      throw error;
+    }
+    // Hooks that follow an accepted batch: one call each, after the enqueue, off the response path.
     c.executionCtx.waitUntil(countAggregates(c.env, site, accepted, c.req.raw));
     c.executionCtx.waitUntil(joinConversionRewards(c.env, site.id, accepted));
+
     const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
     if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
     if (events.length === 0) {
@@ -46,8 +64,3 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
     }
     return c.json(result, 200);
   });
-
-/** Our own storage failing is not the client's fault: 503 and a retry hint, never 500. */
-function unavailable(): never {
-  throw new ApiError(503, ErrorCode.Unavailable, 'temporarily unavailable, retry later', { 'Retry-After': '5' });
-}

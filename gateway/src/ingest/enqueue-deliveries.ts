@@ -1,74 +1,86 @@
 import type { Event } from '@sluice/protocol';
-import { applyFieldTransforms, durationMs } from '@sluice/consent';
+import { applyFieldTransforms, durationMs, type TransformMemo } from '@sluice/consent';
 import { FULL_CONSENT, type RequestFacts } from '../destinations/destination.ts';
 import { destinationFor } from '../destinations/registry.ts';
 import type { Env } from '../env.ts';
 import type { DestinationConfig, SiteConfig } from '../site-config/site-config.ts';
-import { enqueueMessages, QUEUE_SEND_BATCH_MAX } from '../delivery/queue-for.ts';
-import { recordConsentDrops, recordInvalidPhones } from '../delivery/delivery-log.ts';
+import { enqueueMessages } from '../delivery/queue-for.ts';
+import { outcomeStatements, type OutcomeEntry } from '../delivery/delivery-log.ts';
+import type { DeliveryBatchItem, DeliveryBatchMessage } from '../delivery/delivery-message.ts';
+import { packBatchMessages } from '../delivery/pack-batch-messages.ts';
 import { prepareItem } from '../destinations/prepare-item.ts';
-import type { ConsentedDeliveryMessage } from '../consent/consented-delivery.ts';
 import type { ConsentPlanner } from '../consent/consent-planner.ts';
-import { writeAudit, type AuditRow } from '../consent/write-audit.ts';
+import { auditStatements, receiptsByHash, type AuditRow } from '../consent/write-audit.ts';
+import { storage } from './storage-unavailable.ts';
 
-export { QUEUE_SEND_BATCH_MAX };
+export { QUEUE_SEND_BATCH_MAX } from '../delivery/queue-for.ts';
+
+/** What one request will store and queue, computed before any storage call. */
+export interface DeliveryPlan {
+  messages: Array<{ type: DestinationConfig['type']; body: DeliveryBatchMessage }>;
+  audit: AuditRow[];
+  drops: OutcomeEntry[];
+}
 
 /**
- * Maps each event to each destination's shape (hashing here, in memory) and queues the results,
- * one queue per destination type (delivery/queue-for.ts).
- * Under a consent policy (`planner`): denied destinations get nothing (and the drop is counted in
- * the destination's status), the rest get the event minimized per policy and their
- * `DeliveryConsent`; every decision goes to the audit trail before anything is queued, and each
- * message carries its receipt.
+ * Maps each event to each destination's shape (hashing here, in memory) and queues the results.
+ * Storage work per request is O(1) in events: one D1 batch (audit rows referencing each distinct
+ * receipt once, consent drops) and one queue message per destination holding all its items.
+ * Under a consent policy (`planner`): denied destinations get nothing (the drop is counted in the
+ * destination's status), the rest get the event minimized per policy; every decision is audited
+ * before anything is queued. Returns the number of items queued.
  */
-export async function enqueueDeliveries(
-  env: Env,
-  site: SiteConfig,
-  events: Event[],
-  facts: RequestFacts,
-  planner: ConsentPlanner | null = null,
-): Promise<number> {
-  const messages: Array<{ type: DestinationConfig['type']; body: ConsentedDeliveryMessage }> = [];
-  const audit: AuditRow[] = [];
-  const dropped = new Map<string, string[]>();
-  const invalidPhones = new Map<string, string[]>();
+export async function enqueueDeliveries(env: Env, site: SiteConfig, events: Event[], facts: RequestFacts, planner: ConsentPlanner | null = null): Promise<number> {
+  const plan = await planDeliveries(site, events, facts, planner);
+  await commitDeliveries(env, plan, planner, facts.receivedAt);
+  return plan.messages.reduce((n, m) => n + m.body.items.length, 0);
+}
+
+/** The pure part: items per destination, audit rows and drops (no storage). */
+export async function planDeliveries(site: SiteConfig, events: Event[], facts: RequestFacts, planner: ConsentPlanner | null): Promise<DeliveryPlan> {
+  const plan: DeliveryPlan = { messages: [], audit: [], drops: [] };
   const ttl = planner ? durationMs(planner.live.policy.retention.deliveryQueue) : undefined;
-  const expiry = ttl === undefined ? {} : { expiresAt: facts.receivedAt + ttl };
+  const expiresAt = ttl === undefined ? undefined : facts.receivedAt + ttl;
+  // One memo per request: URLs, IPs and values shared by the batch are transformed once.
+  const memo: TransformMemo = new Map();
+  const receipts = new Map<object, string>();
   for (const [destinationKey, config] of Object.entries(site.destinations)) {
     const destination = destinationFor(config);
+    const items: DeliveryBatchItem[] = [];
     for (const event of events) {
-      const base = { siteId: site.id, destinationKey, eventId: event.eventId };
       if (!planner) {
-        const { item, issues } = await prepareItem(destination, event, facts, config, FULL_CONSENT, site);
-        if (issues.includes('invalid_phone')) push(invalidPhones, destinationKey, event.eventId);
-        if (item !== null) messages.push({ type: config.type, body: { ...base, item } });
+          const { item, issues } = await prepareItem(destination, event, facts, config, FULL_CONSENT, site);
+          if (issues.includes('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
+          if (item !== null) items.push({ eventId: event.eventId, item });
         continue;
       }
       const verdict = planner.verdict(event, destinationKey);
-      audit.push({ siteId: site.id, eventId: event.eventId, receipt: verdict.receipt });
+      plan.audit.push({ siteId: site.id, eventId: event.eventId, receipt: verdict.receipt });
       if (verdict.decision === 'deny') {
-        const ids = dropped.get(destinationKey);
-        if (ids) ids.push(event.eventId);
-        else dropped.set(destinationKey, [event.eventId]);
+        plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'dropped_consent' });
         continue;
       }
-      const minimized = await applyFieldTransforms(event, facts.ip, verdict.transforms);
+      const minimized = await applyFieldTransforms(event, facts.ip, verdict.transforms, memo);
       const consent = { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization };
       const { item, issues } = await prepareItem(destination, minimized.event, { ...facts, ip: minimized.ip }, config, consent, site);
-      if (issues.includes('invalid_phone')) push(invalidPhones, destinationKey, event.eventId);
-      if (item !== null) messages.push({ type: config.type, body: { ...base, item, receipt: verdict.receipt, ...expiry } });
+      if (issues.includes('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
+      if (item === null) continue;
+      let receiptHash = receipts.get(verdict.receipt);
+      if (receiptHash === undefined) receipts.set(verdict.receipt, (receiptHash = (await receiptsByHash([verdict.receipt])).get(verdict.receipt)!));
+      items.push({ eventId: event.eventId, item, receiptHash, ...(expiresAt !== undefined && { expiresAt }) });
     }
+    for (const body of packBatchMessages(site.id, destinationKey, items)) plan.messages.push({ type: config.type, body });
   }
-  if (planner && audit.length > 0) await writeAudit(env.DB, audit, planner.live.policy.retention.auditLog, facts.receivedAt);
-  await Promise.all([...dropped].map(([key, ids]) => recordConsentDrops(env, site.id, key, ids)));
-  await recordInvalidPhones(env, site.id, invalidPhones);
-  await enqueueMessages(env, messages);
-  return messages.length;
+  return plan;
 }
 
-/** Adds an event id to a per-destination list. */
-function push(map: Map<string, string[]>, key: string, id: string): void {
-  const ids = map.get(key);
-  if (ids) ids.push(id);
-  else map.set(key, [id]);
+/** The storage part: one D1 batch (audit before anything is queued), then one send per queue. */
+export async function commitDeliveries(env: Env, plan: DeliveryPlan, planner: ConsentPlanner | null, now: number): Promise<void> {
+  const statements = [
+    ...(planner ? await auditStatements(env.DB, plan.audit, planner.live.policy.retention.auditLog, now) : []),
+    ...outcomeStatements(env, plan.drops, now),
+  ];
+  if (statements.length) await storage('d1', () => env.DB.batch(statements));
+  if (plan.messages.length) await storage('queue', () => enqueueMessages(env, plan.messages));
 }
+

@@ -1,5 +1,6 @@
 import { BatchEnvelope, ErrorCode, Event, MAX_BATCH_EVENTS, type EventRejection } from '@sluice/protocol';
 import { ApiError } from '../http/api-error.ts';
+import { fastEventCheck } from './fast-event-check.ts';
 
 export interface ParsedBatch {
   events: { index: number; event: Event }[];
@@ -29,7 +30,14 @@ export function parseBatch(text: string): ParsedBatch {
   const parsed: ParsedBatch = { events: [], rejected: [], clientDropped: envelope.data.dropped ?? 0 };
   const { context: shared, anonymousId } = envelope.data;
   envelope.data.events.forEach((raw, index) => {
-    const result = Event.safeParse(withBatchDefaults(raw, shared, anonymousId));
+    const merged = withBatchDefaults(raw, shared, anonymousId);
+    // The hand-written check accepts the common shapes zod would accept unchanged (~15× cheaper in
+    // workerd); everything else, and every rejection with its message, is zod's.
+    if (fastEventCheck(merged)) {
+      parsed.events.push({ index, event: merged });
+      return;
+    }
+    const result = Event.safeParse(merged);
     if (result.success) parsed.events.push({ index, event: result.data });
     else parsed.rejected.push({ index, code: ErrorCode.InvalidEvent, message: describeIssues(result.error.issues) });
   });

@@ -59,8 +59,11 @@ export const DestinationConfig = z.discriminatedUnion('type', [
 export type DestinationConfig = z.infer<typeof DestinationConfig>;
 
 /** One site as stored in KV under `site:<id>`. Write keys map to it under `writekey:<key>`. */
+/** Site ids: lowercase letters, digits and dashes, 1–63 characters (a DNS label; fits every KV and D1 key). */
+export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 export const SiteConfig = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  id: z.string().regex(SITE_ID_PATTERN),
   /** Exact origins (scheme://host[:port]) whose pages may send events. */
   allowedOrigins: z.array(z.url()).min(1),
   destinations: z.record(z.string().regex(/^[a-z0-9_-]{1,32}$/), DestinationConfig),
@@ -74,5 +77,10 @@ export const SiteConfig = z.strictObject({
     .regex(/^[A-Z]{2}$/, 'defaultCountry is an ISO 3166-1 alpha-2 code in capitals, e.g. GB')
     .refine((code) => normalizeCountry(code) === code.toLowerCase(), 'defaultCountry is not an ISO 3166-1 alpha-2 country')
     .optional(),
+  /**
+   * Server-side senders (no browser, no Origin): the secret they present as `Authorization: Bearer`
+   * next to the write key. Names a worker secret; without it the site accepts browsers only.
+   */
+  sourceSecret: SecretName.optional(),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

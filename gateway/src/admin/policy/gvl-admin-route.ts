@@ -5,6 +5,7 @@ import type { Env } from '../../env.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { GVL_KEY, clearGvlCache } from '../../consent/live-gvl.ts';
 import { requireAdminToken } from '../admin-token.ts';
+import { readBody } from '../../ingest/read-body.ts';
 
 /** The largest real GVL is ~1 MB of JSON; KV values may be 25 MiB. */
 export const MAX_GVL_BYTES = 8 * 1024 * 1024;
@@ -13,8 +14,7 @@ export const MAX_GVL_BYTES = 8 * 1024 * 1024;
 export const gvlAdminRoute = new Hono<{ Bindings: Env }>()
   .use('*', requireAdminToken())
   .put('/', async (c) => {
-    const text = await c.req.text();
-    if (text.length > MAX_GVL_BYTES) throw new ApiError(413, ErrorCode.PayloadTooLarge, 'GVL too large');
+    const text = await readBody(c.req.raw, MAX_GVL_BYTES);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -8,6 +8,7 @@ import { loadLivePolicy } from '../../consent/live-policy.ts';
 import { loadGvl } from '../../consent/live-gvl.ts';
 import { formatPath } from '@sluice/consent';
 import { requireAdminToken } from '../admin-token.ts';
+import { validSiteId } from '../../http/valid-site-id.ts';
 import { readDocument, readJson } from './read-json.ts';
 import { storePolicy } from './store-policy.ts';
 import { SimulateRequest, simulate } from './simulate.ts';
@@ -25,6 +26,7 @@ async function siteOrThrow(env: Env, siteId: string) {
  */
 export const policyAdminRoute = new Hono<{ Bindings: Env }>()
   .use('*', requireAdminToken())
+  .use('*', validSiteId())
   .put('/', async (c) => {
     const site = await siteOrThrow(c.env, c.req.param('site')!);
     const parsed = parsePolicy(await readDocument(c.req.raw));

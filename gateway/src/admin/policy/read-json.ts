@@ -1,14 +1,14 @@
 import { ErrorCode } from '@sluice/protocol';
 import { parse as parseYaml } from 'yaml';
 import { ApiError } from '../../http/api-error.ts';
+import { readBody } from '../../ingest/read-body.ts';
 
 /** Admin bodies are small documents; 256 KB is far above any real policy or simulate request. */
 export const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 
 /** Reads a JSON body or throws 400/413 with a clear code. */
 export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.length > MAX_ADMIN_BODY_BYTES) throw new ApiError(413, ErrorCode.PayloadTooLarge, `body over ${MAX_ADMIN_BODY_BYTES} bytes`);
+  const text = await readBody(request, MAX_ADMIN_BODY_BYTES);
   try {
     return JSON.parse(text);
   } catch {
@@ -26,8 +26,7 @@ export const MAX_YAML_ALIASES = 50;
 export async function readDocument(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/\byaml\b/i.test(type)) return readJson(request);
-  const text = await request.text();
-  if (text.length > MAX_ADMIN_BODY_BYTES) throw new ApiError(413, ErrorCode.PayloadTooLarge, `body over ${MAX_ADMIN_BODY_BYTES} bytes`);
+  const text = await readBody(request, MAX_ADMIN_BODY_BYTES);
   try {
     return parseYaml(text, { schema: 'core', maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true });
   } catch (error) {

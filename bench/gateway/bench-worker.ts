@@ -1,0 +1,70 @@
+// The gateway as `bench/gateway.bench.mjs` runs it in miniflare: the real worker, plus in the same
+// isolate a bare Hono route (the baseline) and stage probes that repeat one ingest stage `n` times
+// on a fixed 20-event batch with the real bindings (workerd freezes clocks during execution, so the
+// bench measures the workerd process's CPU from outside and subtracts the bare route).
+import { Hono } from 'hono';
+import gateway from '../../gateway/src/index.ts';
+import type { Env } from '../../gateway/src/env.ts';
+import { parseBatch } from '../../gateway/src/ingest/parse-batch.ts';
+import { scrubEventUrls } from '../../gateway/src/minimize/index.ts';
+import { consentPlanner } from '../../gateway/src/consent/consent-planner.ts';
+import { commitDeliveries, planDeliveries } from '../../gateway/src/ingest/enqueue-deliveries.ts';
+import { claimEventIds } from '../../gateway/src/dedup/claim-event-ids.ts';
+import { loadSiteByWriteKey } from '../../gateway/src/site-config/load-site-config.ts';
+import { requestFacts } from '../../gateway/src/ingest/request-facts.ts';
+import { Event } from '@sluice/protocol';
+import { fastEventCheck } from '../../gateway/src/ingest/fast-event-check.ts';
+
+export { EventIdLedger } from '../../gateway/src/index.ts';
+
+const bare = new Hono().all('*', (c) => c.body(null, 204));
+
+type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'ledger' | 'd1' | 'queue';
+
+async function probe(request: Request, env: Env): Promise<Response> {
+  const url = new URL(request.url);
+  const stage = url.searchParams.get('stage') as Stage;
+  const n = Number(url.searchParams.get('n') ?? 10);
+  const text = await request.text();
+  const site = (await loadSiteByWriteKey(env.CONFIG, url.searchParams.get('key')!))!;
+  const facts = requestFacts(request);
+  const parsed = parseBatch(text);
+  const events = scrubEventUrls(parsed.events.map((e) => e.event));
+  const raw = (JSON.parse(text) as { events: unknown[] }).events;
+  const planner = await consentPlanner(env, site, request);
+  let sink = 0;
+  for (let i = 0; i < n; i++) {
+    if (stage === 'parse') sink += parseBatch(text).events.length;
+    else if (stage === 'zod-events') for (const e of raw) sink += Event.safeParse(e).success ? 1 : 0;
+    else if (stage === 'fast-events') for (const e of raw) sink += fastEventCheck(e) ? 1 : 0;
+    else if (stage === 'scrub') sink += scrubEventUrls(parsed.events.map((e) => e.event)).length;
+    else if (stage === 'consent') {
+      const p = await consentPlanner(env, site, request);
+      for (const e of events) for (const key of Object.keys(site.destinations)) sink += p!.verdict(e, key).decision.length;
+    } else if (stage === 'plan') sink += (await planDeliveries(site, events, facts, planner)).messages.length;
+    else if (stage === 'serialize') sink += JSON.stringify((await planDeliveries(site, events, facts, planner)).messages).length;
+    else if (stage === 'ledger') sink += (await claimEventIds(env, site.id, events.map(() => crypto.randomUUID()))).size;
+    else if (stage === 'd1' || stage === 'queue') {
+      const planned = await planDeliveries(site, events, facts, planner);
+      if (stage === 'd1') await commitDeliveries(env, { ...planned, messages: [] }, planner, facts.receivedAt);
+      else await commitDeliveries(env, { ...planned, audit: [], drops: [] }, null, facts.receivedAt);
+      sink += planned.messages.length;
+    } else if (stage === 'all') {
+      const p = parseBatch(text);
+      const clean = scrubEventUrls(p.events.map((e) => e.event));
+      const planned = await planDeliveries(site, clean, facts, await consentPlanner(env, site, request));
+      sink += JSON.stringify(planned.messages).length;
+    }
+  }
+  return new Response(String(sink));
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (path === '/__bare') return bare.fetch(request, env, ctx);
+    if (path === '/__probe') return probe(request, env);
+    return gateway.fetch(request, env, ctx);
+  },
+  queue: gateway.queue,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,41 @@
+import type { DeliveryBatchItem, DeliveryBatchMessage } from './delivery-message.ts';
+
+/** Cloudflare Queues: a message is at most 128 KB. */
+export const QUEUE_MESSAGE_MAX_BYTES = 128 * 1024;
+/** Room left for the envelope (ids, keys, JSON punctuation) and the queue's own encoding. */
+const ENVELOPE_RESERVE_BYTES = 2 * 1024;
+
+/**
+ * The items of one destination as few messages as fit under the queue's message size limit
+ * (normally one). An item too large to share is sent alone (items are bounded far below the limit
+ * by the batch and field size limits).
+ * @example packBatchMessages('site', 'meta', items) // [{ siteId: 'site', destinationKey: 'meta', items }]
+ */
+export function packBatchMessages(siteId: string, destinationKey: string, items: DeliveryBatchItem[], maxBytes = QUEUE_MESSAGE_MAX_BYTES): DeliveryBatchMessage[] {
+  const budget = maxBytes - ENVELOPE_RESERVE_BYTES;
+  const out: DeliveryBatchMessage[] = [];
+  let current: DeliveryBatchItem[] = [];
+  let size = 0;
+  for (const item of items) {
+    const bytes = utf8Length(JSON.stringify(item)) + 1;
+    if (current.length > 0 && size + bytes > budget) {
+      out.push({ siteId, destinationKey, items: current });
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += bytes;
+  }
+  if (current.length) out.push({ siteId, destinationKey, items: current });
+  return out;
+}
+
+/** Bytes of a string in UTF-8, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
