@@ -9,6 +9,8 @@ import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
 import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
+import { privacyAdminRoute } from './rights/privacy-admin-route.ts';
+import { planAdminRoute } from './plan/plan-admin-route.ts';
 import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavailable.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
@@ -20,6 +22,8 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/admin/gvl', gvlAdminRoute)
   .route('/v1/pixel-ids', pixelIdsRoute)
   .route('/v1/admin/sites/:site', deliveryAdminRoute)
+  .route('/v1/admin/sites/:site/plan', planAdminRoute)
+  .route('/v1/admin/privacy', privacyAdminRoute)
   .route('/', assetsRoute);
 
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

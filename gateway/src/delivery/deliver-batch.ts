@@ -6,6 +6,7 @@ import { loadSite } from '../site-config/load-site-config.ts';
 import { backoffSeconds } from './backoff.ts';
 import { alreadyDelivered, markDeliveredStatements } from './delivered-ledger.ts';
 import type { DeliveryMessage } from './delivery-message.ts';
+import { dropPurged } from '../rights/drop-purged.ts';
 import { chunk, groupBy } from './group-messages.ts';
 import { outcomeStatements, recordDeadLetters, recordOutcomes, type DeadLetter, type OutcomeEntry } from './delivery-log.ts';
 
@@ -21,7 +22,8 @@ type AnyDestination = Destination<DestinationConfig, unknown>;
  * so one bad event cannot fail its batch.
  */
 export async function deliverBatch(batch: MessageBatch<DeliveryMessage>, env: Env, now = Date.now()): Promise<void> {
-  const groups = groupBy(batch.messages, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
+  // Items of people deleted since they were queued are acked unsent (rights/drop-purged.ts).
+  const groups = groupBy(await dropPurged(env.DB, batch.messages), (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
   await Promise.all([...groups.values()].map((messages) => deliverGroup(messages, env, now)));
 }
 

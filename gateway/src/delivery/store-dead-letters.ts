@@ -5,6 +5,7 @@ import { storable } from './deliver-batch.ts';
 import { alreadyDelivered } from './delivered-ledger.ts';
 import type { DeliveryMessage } from './delivery-message.ts';
 import { groupBy } from './group-messages.ts';
+import { dropPurged } from '../rights/drop-purged.ts';
 import { recordDeadLetters, recordOutcomes } from './delivery-log.ts';
 
 /**
@@ -12,7 +13,8 @@ import { recordDeadLetters, recordOutcomes } from './delivery-log.ts';
  * with the last reason they were retried for. An id the destination accepted meanwhile is only counted as a duplicate.
  */
 export async function storeDeadLetters(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
-  const groups = groupBy(batch.messages, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
+  // A deleted person's items are acked, never kept as dead letters (rights/drop-purged.ts).
+  const groups = groupBy(await dropPurged(env.DB, batch.messages), (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
   for (const messages of groups.values()) {
     const { siteId, destinationKey } = messages[0]!.body;
     const config = (await loadSite(env.CONFIG, siteId))?.destinations[destinationKey];
