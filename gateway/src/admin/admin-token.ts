@@ -77,7 +77,7 @@ export function requireAdminToken(): MiddlewareHandler<{ Bindings: Env }> {
       audited.add(c.req.raw);
       const detail = details.get(c.req.raw);
       await appendAudit(c.env.DB, {
-        siteId: c.req.param('site') ?? null,
+        siteId: c.req.param('site') ?? (typeof detail?.siteId === 'string' ? detail.siteId : null),
         actor: actors.get(c.req.raw)!.tokenId,
         action: typeof detail?.action === 'string' ? detail.action : `${c.req.method} ${c.req.routePath}`,
         target: c.req.path,
