@@ -42,7 +42,7 @@ async function ingest(events: unknown[]) {
   const ctx = createExecutionContext();
   const response = await worker.fetch(
     new Request(`https://gw.example/v1/batch?key=${KEY}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }) }),
-    { ...(env as Env), ...queues } as Env,
+    { ...(env as Env), ...queues } as unknown as Env,
     ctx,
   );
   await waitOnExecutionContext(ctx);
