@@ -66,7 +66,8 @@ describe('the read-only admin token', () => {
 
   it('a wrong token and no token stay 401 on every admin route', async () => {
     for (const route of adminRoutes()) {
-      for (const headers of [{ authorization: `Bearer ${env.ADMIN_READONLY_TOKEN}x` }, {}]) {
+      const headerSets: Array<Record<string, string>> = [{ authorization: `Bearer ${env.ADMIN_READONLY_TOKEN}x` }, {}];
+      for (const headers of headerSets) {
         const response = await worker.fetch(new Request(`https://gw.example${route.path}`, { method: route.method, headers }), env as Env, createExecutionContext());
         expect(response.status, `${route.method} ${route.path}`).toBe(401);
       }

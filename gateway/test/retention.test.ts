@@ -76,7 +76,7 @@ describe('retention job', () => {
 
   it('runs from the scheduled handler', async () => {
     const ctx = createExecutionContext();
-    await worker.scheduled!(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env as Env, ctx);
+    await (worker as ExportedHandler<Env>).scheduled!(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env as Env, ctx);
     await waitOnExecutionContext(ctx);
     const latest = await env.DB.prepare('SELECT ran_at FROM retention_runs ORDER BY id DESC LIMIT 1').first<{ ran_at: number }>();
     expect(latest!.ran_at).toBeGreaterThan(NOW);
