@@ -6,11 +6,26 @@ import { scrubProperties } from './scrub-properties.ts';
 import { scrubUrl } from './scrub-url.ts';
 
 /**
+ * A request's events minimized by the site's rules. Events of one page share their URL, referrer and
+ * user agent: each distinct one is worked out once per call.
+ * @example const clean = minimizeEvents(events, minimizationRules(plan.minimization))
+ */
+export function minimizeEvents(events: readonly Event[], rules: MinimizationRules): Event[] {
+  const memo = new Map<string, string | undefined>();
+  return events.map((event) => minimizeEvent(event, rules, memo));
+}
+
+/**
  * One event minimized by the site's rules: page URL and referrer scrubbed, properties scrubbed,
  * the user agent generalized or dropped. Copy-on-write: an event with nothing to change is returned as is.
  * @example minimizeEvent(event, minimizationRules({ userAgent: 'generalize' }))
  */
-export function minimizeEvent(event: Event, rules: MinimizationRules): Event {
+export function minimizeEvent(event: Event, rules: MinimizationRules, memo = new Map<string, string | undefined>()): Event {
+  const url_ = (url: string) => {
+    const key = `u\u0000${url}`;
+    if (!memo.has(key)) memo.set(key, scrubUrl(url, rules.url));
+    return memo.get(key);
+  };
   let out = event;
   const properties = event.properties && scrubProperties(event.properties, rules);
   if (properties !== event.properties) out = { ...out, properties };
@@ -19,8 +34,8 @@ export function minimizeEvent(event: Event, rules: MinimizationRules): Event {
     let next = context;
     const page = context.page;
     if (page && (page.url !== undefined || page.referrer !== undefined)) {
-      const url = page.url === undefined ? undefined : scrubUrl(page.url, rules.url);
-      const referrer = page.referrer === undefined ? undefined : scrubUrl(page.referrer, rules.url);
+      const url = page.url === undefined ? undefined : url_(page.url);
+      const referrer = page.referrer === undefined ? undefined : url_(page.referrer);
       if (url !== page.url || referrer !== page.referrer) {
         const { url: _u, referrer: _r, ...rest } = page;
         next = { ...next, page: { ...rest, ...(url !== undefined && { url }), ...(referrer !== undefined && { referrer }) } };
@@ -28,7 +43,9 @@ export function minimizeEvent(event: Event, rules: MinimizationRules): Event {
     }
     if (context.userAgent !== undefined && rules.userAgent !== 'keep') {
       const { userAgent, ...rest } = next;
-      next = rules.userAgent === 'drop' ? rest : { ...rest, userAgent: generalizeUserAgent(userAgent!) };
+      const key = `a\u0000${userAgent!}`;
+      if (!memo.has(key)) memo.set(key, generalizeUserAgent(userAgent!));
+      next = rules.userAgent === 'drop' ? rest : { ...rest, userAgent: memo.get(key)! };
     }
     if (next !== context) out = { ...out, context: next };
   }

@@ -2,7 +2,7 @@ import { ErrorCode, type Event, type EventRejection } from '@sluice/protocol';
 import { readSecGpc } from '@sluice/consent';
 import type { Env } from '../env.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
-import { minimizationRules, minimizeEvent, type MinimizationRules } from '../minimize/index.ts';
+import { minimizationRules, minimizeEvents, type MinimizationRules } from '../minimize/index.ts';
 import { requestLocation } from '../consent/request-location.ts';
 import { indexSubjects } from '../rights/subject-index.ts';
 import { storage } from '../ingest/storage-unavailable.ts';
@@ -33,7 +33,8 @@ export interface PlannedBatch {
 export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { events: Indexed[]; rejected: EventRejection[] }, request: Request, now: number): Promise<PlannedBatch> {
   const live = await storage('kv', () => loadLivePlan(env.CONFIG, site.id));
   const minimization = minimizationRules(live?.plan.minimization);
-  const events = parsed.events.map(({ index, event }) => ({ index, event: minimizeEvent(event, minimization) }));
+  const clean = minimizeEvents(parsed.events.map((e) => e.event), minimization);
+  const events = parsed.events.map(({ index }, i) => ({ index, event: clean[i]! }));
   await storage('d1', () => observeTypes(env.DB, site.id, events.map((e) => e.event), now));
   if (!live) return { events, rejected: parsed.rejected, minimization, quarantined: 0 };
 
