@@ -178,12 +178,15 @@ describe('deletion: POST /v1/admin/privacy/deletions', () => {
       { ...event(P), userId: undefined, user: undefined },
       { ...event(Q), user: { email: 'FORGET.ME+x@example.org' } },
       event(Q),
+      { ...event(P, 'Odd'), user: undefined, anonymousId: 'someone-else' },
     ];
     const later = await ingest(laterEvents);
+    // Not even quarantined: the plan would keep the Odd event aside, but its person is forgotten.
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM quarantine WHERE event_id = ?').bind(laterEvents[3]!.eventId).first<{ n: number }>())!.n).toBe(0);
     expect(later.response.status).toBe(200);
     expect(new Set(later.sent.map((m) => m.eventId))).toEqual(new Set([laterEvents[2]!.eventId]));
     const status = await admin('/v1/admin/sites/rights-shop/plan/status');
-    expect(status.body.suppressedEvents).toBe(2);
+    expect(status.body.suppressedEvents).toBe(3);
     for (const form of forms) expect(await dumpD1(), form).not.toContain(form);
   });
 

@@ -3,6 +3,7 @@ import { ErrorCode } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
 import { appendAudit } from '../audit/append-audit.ts';
+import { storage } from '../ingest/storage-unavailable.ts';
 
 /**
  * Compares two secrets in constant time: both are SHA-256-hashed first, so neither their
@@ -76,14 +77,14 @@ export function requireAdminToken(): MiddlewareHandler<{ Bindings: Env }> {
     if (write && !audited.has(c.req.raw) && c.res.status < 400) {
       audited.add(c.req.raw);
       const detail = details.get(c.req.raw);
-      await appendAudit(c.env.DB, {
+      await storage('d1', () => appendAudit(c.env.DB, {
         siteId: c.req.param('site') ?? (typeof detail?.siteId === 'string' ? detail.siteId : null),
         actor: actors.get(c.req.raw)!.tokenId,
         action: typeof detail?.action === 'string' ? detail.action : `${c.req.method} ${c.req.routePath}`,
         target: c.req.path,
         detail: detail ?? null,
         at: Date.now(),
-      });
+      }));
     }
   };
 }

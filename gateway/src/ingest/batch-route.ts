@@ -40,10 +40,10 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
     const { events, rejected, minimization } = await applyTrackingPlan(c.env, site, parsed, c.req.raw, now);
     // Personal data in page URLs and referrers goes before anything else sees the events, policy or not.
     const scrubbed = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
+    const visitor = applyVisitorCookie(c.req.raw, scrubbed);
+    if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
     // Events of people who asked to be forgotten go no further (rights/); the response does not single them out.
     const { kept: valid } = await storage('d1', () => dropSuppressed(c.env.DB, site.id, scrubbed, now));
-    const visitor = applyVisitorCookie(c.req.raw, valid);
-    if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
     const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
     const fresh = await storage('event-id-ledger', () => claimEventIds(c.env, site.id, valid.map((e) => e.eventId)));
     const accepted = valid.filter((event) => fresh.has(event.eventId));

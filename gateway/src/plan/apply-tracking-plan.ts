@@ -5,6 +5,7 @@ import type { SiteConfig } from '../site-config/site-config.ts';
 import { minimizationRules, minimizeEvents, type MinimizationRules } from '../minimize/index.ts';
 import { requestLocation } from '../consent/request-location.ts';
 import { indexSubjects } from '../rights/subject-index.ts';
+import { dropSuppressed } from '../rights/suppression.ts';
 import { storage } from '../ingest/storage-unavailable.ts';
 import { checkEvent, planName, type PlanViolation } from './check-event.ts';
 import { loadLivePlan } from './live-plan.ts';
@@ -60,9 +61,13 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
   }
   rejected.sort((a, b) => a.index - b.index);
   if (quarantine.length) {
-    await storage('d1', () => storeQuarantine(env.DB, site.id, live.version, quarantine, now));
+    const ids = new Set(quarantine.map((q) => q.event.eventId));
+    // A forgotten person's events are not kept aside either (counted as suppressed); the answer stays the same.
+    const { kept: originals } = await storage('d1', () => dropSuppressed(env.DB, site.id, events.filter((e) => ids.has(e.event.eventId)).map((e) => e.event), now));
+    const keep = new Set(originals.map((e) => e.eventId));
+    const rows = quarantine.filter((q) => keep.has(q.event.eventId));
+    if (rows.length) await storage('d1', () => storeQuarantine(env.DB, site.id, live.version, rows, now));
     // The subject index holds the original identifiers' keys, so a deletion reaches quarantined rows.
-    const originals = events.filter((e) => quarantine.some((q) => q.event.eventId === e.event.eventId)).map((e) => e.event);
     await storage('d1', () => indexSubjects(env.DB, site.id, originals, now));
   }
   if (counted.length) await storage('d1', () => countViolations(env.DB, site.id, counted, now));
