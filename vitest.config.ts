@@ -30,6 +30,8 @@ export default defineConfig(async () => {
     GOOGLE_OAUTH_BASE_URL: sinkUrl('GOOGLE_ADS'),
     TIKTOK_API_BASE_URL: sinkUrl('TIKTOK'),
     GA4_SECRET_TEST: 'test-ga4-api-secret',
+    GA_USER_DELETION_API_BASE_URL: sinkUrl('GA4'),
+    ADMIN_READONLY_TOKEN: 'test-readonly-token-9876543210',
     ADS_DEV_TOKEN_TEST: 'test-developer-token',
     ADS_CLIENT_ID_TEST: 'test-client-id',
     ADS_CLIENT_SECRET_TEST: 'test-client-secret',

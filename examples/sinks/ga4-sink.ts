@@ -98,15 +98,50 @@ function eventProblems(event: unknown, now: number): string[] {
   return problems;
 }
 
+/** Identifier types of the User Deletion API (userDeletionRequest resource, v3). */
+const DELETION_ID_TYPES = ['CLIENT_ID', 'USER_ID', 'APP_INSTANCE_ID'];
+export const USER_DELETION_PATH = '/analytics/v3/userDeletion/userDeletionRequests:upsert';
+
+/**
+ * Checks a Google Analytics User Deletion API `upsert` as documented: POST, an OAuth Bearer token
+ * (scope analytics.user.deletion), a `userDeletionRequest` with `kind`, `id.{type,userId}` and exactly
+ * one of `propertyId` (GA4, numeric), `webPropertyId`, `firebaseProjectId`; CLIENT_ID and USER_ID need a property.
+ */
+export function validateUserDeletion(request: ReceivedRequest, json: unknown): string[] {
+  const problems: string[] = [];
+  if (request.method !== 'POST') problems.push('method must be POST');
+  if (!/^Bearer \S+$/.test(request.headers.authorization ?? '')) problems.push('Authorization: Bearer <oauth token> missing');
+  if (!request.headers['content-type']?.startsWith('application/json')) problems.push('content-type must be application/json');
+  if (!isObject(json)) return [...problems, 'body must be a JSON object'];
+  problems.push(...unknownKeys(json, ['kind', 'id', 'propertyId', 'webPropertyId', 'firebaseProjectId', 'deletionRequestTime'], ''));
+  if (json.kind !== undefined && json.kind !== 'analytics#userDeletionRequest') problems.push('kind must be analytics#userDeletionRequest');
+  if (json.deletionRequestTime !== undefined) problems.push('deletionRequestTime is output only');
+  const targets = ['propertyId', 'webPropertyId', 'firebaseProjectId'].filter((k) => json[k] !== undefined);
+  if (targets.length !== 1) problems.push('exactly one of propertyId, webPropertyId, firebaseProjectId');
+  if (json.propertyId !== undefined && !/^\d{1,20}$/.test(String(json.propertyId))) problems.push('propertyId must be the numeric GA4 property id');
+  if (!isObject(json.id)) return [...problems, 'id must be an object'];
+  problems.push(...unknownKeys(json.id, ['type', 'userId'], 'id.'));
+  if (!DELETION_ID_TYPES.includes(json.id.type as string)) problems.push(`id.type must be one of ${DELETION_ID_TYPES.join(', ')}`);
+  if (typeof json.id.userId !== 'string' || !json.id.userId) problems.push('id.userId must be a non-empty string');
+  if (json.id.type !== 'APP_INSTANCE_ID' && json.firebaseProjectId !== undefined) problems.push(`${String(json.id.type)} needs propertyId or webPropertyId`);
+  return problems;
+}
+
 /** Google API error body (the MP endpoints answer non-2xx only for transport problems). */
 const googleError = (code: number, status: string) => ({ error: { code, message: status, status } });
 
-/** Starts a local GA4 Measurement Protocol on 127.0.0.1: `/mp/collect` (always 2xx, like Google's) and `/debug/mp/collect`. */
+/** Starts a local GA4 Measurement Protocol on 127.0.0.1: `/mp/collect` (always 2xx, like Google's), `/debug/mp/collect`, and the User Deletion API's `upsert`. */
 export function startGa4Sink(port?: number): Promise<RunningSink> {
   return startSink({
     name: 'ga4',
     port,
     answer: (request, json): SinkAnswer => {
+      if (request.path === USER_DELETION_PATH) {
+        const problems = validateUserDeletion(request, json);
+        if (problems.length) return { status: 400, body: googleError(400, 'INVALID_ARGUMENT'), problems };
+        const body = json as Record<string, unknown>;
+        return { status: 200, body: { kind: 'analytics#userDeletionRequest', id: body.id, propertyId: body.propertyId, deletionRequestTime: new Date().toISOString() }, problems };
+      }
       if (request.path !== '/mp/collect' && request.path !== '/debug/mp/collect') {
         return { status: 404, body: googleError(404, 'NOT_FOUND'), problems: [`no route ${request.path}`] };
       }

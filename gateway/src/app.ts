@@ -13,6 +13,8 @@ import { reportRoute } from './reports/report-route.ts';
 import { decideRoute } from './decide/decide-route.ts';
 import { rewardRoute } from './decide/reward-route.ts';
 import { experimentsAdminRoute } from './decide/experiments-admin-route.ts';
+import { privacyAdminRoute } from './rights/privacy-admin-route.ts';
+import { planAdminRoute } from './plan/plan-admin-route.ts';
 import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavailable.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
@@ -28,6 +30,8 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/admin/sites/:site/experiments', experimentsAdminRoute)
   .route('/v1/admin/sites/:site', deliveryAdminRoute)
   .route('/v1/reports/:site', reportRoute)
+  .route('/v1/admin/sites/:site/plan', planAdminRoute)
+  .route('/v1/admin/privacy', privacyAdminRoute)
   .route('/', assetsRoute);
 
 app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

@@ -4,6 +4,7 @@ import type { QueuedDelivery } from './delivery/delivery-message.ts';
 import { storeDeadLetters } from './delivery/store-dead-letters.ts';
 import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
 import type { Env } from './env.ts';
+import { runRetention } from './rights/run-retention.ts';
 
 export { EventIdLedger } from './dedup/event-id-ledger.ts';
 export { AggregateShard } from './reports/aggregate-shard.ts';
@@ -23,5 +24,7 @@ export default {
   },
   async scheduled(_controller, env) {
     await pruneDeliveryState(env);
+    // Per-site TTLs of every store in rights/data-stores.ts; counts kept in retention_runs.
+    await runRetention(env, Date.now());
   },
 } satisfies ExportedHandler<Env, QueuedDelivery>;

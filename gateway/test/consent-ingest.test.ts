@@ -154,13 +154,23 @@ describe('ingest under a consent policy — rest of world and sites without a po
     }
   });
 
-  it('keeps the pre-policy behaviour for a site without a policy: everything queued, no receipts, no audit', async () => {
+  it('a site without a policy runs under the built-in default: in the EEA nothing goes without a grant, elsewhere it goes minimized, audited', async () => {
     await env.CONFIG.delete('policy:test-shop');
     await seedConsentSite();
-    const event = trackEvent();
-    const { sent } = await ingest([event], { cf: DE });
-    expect(destinationsOf(sent)).toEqual(['meta', 'meta_measurement']);
-    expect(sent.every((m) => m.receipt === undefined)).toBe(true);
-    expect(await auditFor(event.eventId as string)).toEqual([]);
+    const inEea = trackEvent();
+    const eea = await ingest([inEea], { cf: DE });
+    expect(eea.sent).toEqual([]);
+    expect((await auditFor(inEea.eventId as string)).map((r) => [r.destination, r.decision, r.jurisdiction])).toEqual([
+      ['meta', 'deny', 'eea-uk-ch'],
+      ['meta_measurement', 'deny', 'eea-uk-ch'],
+    ]);
+    const granted = trackEvent({ consent: { consentMode: { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'granted' } } });
+    expect(destinationsOf((await ingest([granted], { cf: DE })).sent)).toEqual(['meta', 'meta_measurement']);
+    const elsewhere = trackEvent();
+    const rest = await ingest([elsewhere], { cf: { country: 'BR' } });
+    expect(destinationsOf(rest.sent)).toEqual(['meta', 'meta_measurement']);
+    expect(rest.sent.every((m) => m.receipt?.policyVersion && m.receipt.jurisdiction.id === 'elsewhere')).toBe(true);
+    const gpc = await ingest([trackEvent()], { cf: { country: 'US', regionCode: 'CA' }, secGpc: true });
+    expect(gpc.sent).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       META_TOKEN_TEST: string;
       ADMIN_TOKEN: string;
+      ADMIN_READONLY_TOKEN: string;
     }
   }
 }

@@ -132,8 +132,13 @@ describe('GET /v1/config', () => {
     expect((await call(`https://gw.example/v1/config?key=${WRITE_KEY}`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
   });
 
-  it('says consent: null for a site without a policy', async () => {
-    const result = await call(`https://gw.example/v1/config?key=${WRITE_KEY}`);
-    expect(result.body).toMatchObject({ siteId: 'test-shop', consent: null });
+  it('shows the built-in default policy for a site without one, and the site’s own once set', async () => {
+    const result = await call(`https://gw.example/v1/config?key=${WRITE_KEY}`, { headers: { origin: ORIGIN }, cf: { country: 'DE' } });
+    expect(result.body).toMatchObject({ siteId: 'test-shop', policySource: 'default' });
+    expect(result.body.consent).not.toBeNull();
+    expect(result.body.consent).toMatchObject({ jurisdiction: 'eea-uk-ch', model: 'opt-in', noSignal: { then: 'deny' } });
+    await putPolicy(testPolicy());
+    const own = await call(`https://gw.example/v1/config?key=${WRITE_KEY}`, { headers: { origin: ORIGIN } });
+    expect(own.body.policySource).toBe('site');
   });
 });

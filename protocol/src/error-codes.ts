@@ -21,6 +21,10 @@ export const ErrorCode = {
   DuplicateEvent: 'duplicate_event',
   RateLimited: 'rate_limited',
   Unauthorized: 'unauthorized',
+  /** A valid token without the right for this request (the read-only admin token on a write). */
+  Forbidden: 'forbidden',
+  /** An event the site's tracking plan rejects (path and rule in the message). */
+  PlanViolation: 'plan_violation',
   NotFound: 'not_found',
   MethodNotAllowed: 'method_not_allowed',
   /** Reports (issue 11): a query the report API cannot answer as asked. */

@@ -122,6 +122,16 @@ export const Retention = z.strictObject({
   deliveryQueue: Duration.optional(),
   auditLog: Duration.optional(),
   consentRecords: Duration.optional(),
+  /** Per data kind the gateway stores (gateway/src/rights/data-stores.ts); defaults there. */
+  deliveryLog: Duration.optional(),
+  deadLetters: Duration.optional(),
+  deliveredIds: Duration.optional(),
+  pixelIds: Duration.optional(),
+  quarantine: Duration.optional(),
+  subjectIndex: Duration.optional(),
+  adminAudit: Duration.optional(),
+  decisionLog: Duration.optional(),
+  aggregates: Duration.optional(),
 });
 
 /** The shape of a policy before cross-reference checks (see `parsePolicy`). */

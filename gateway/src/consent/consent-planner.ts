@@ -3,6 +3,7 @@ import type { Event } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { loadLivePolicy, type LivePolicy } from './live-policy.ts';
+import { defaultLivePolicy } from './default-policy.ts';
 import { loadGvl } from './live-gvl.ts';
 import { requestLocation } from './request-location.ts';
 
@@ -13,12 +14,12 @@ export interface ConsentPlanner {
 }
 
 /**
- * Null when the site has no policy (ingest then behaves as before policies existed). The
- * gateway decodes the raw signals itself and reads `Sec-GPC` and edge geo from the request.
+ * A site without a policy of its own (or whose stored one no longer validates) runs under the
+ * built-in default policy (default-policy.ts), never "everything granted". The gateway decodes
+ * the raw signals itself and reads `Sec-GPC` and edge geo from the request.
  */
 export async function consentPlanner(env: Env, site: SiteConfig, request: Request): Promise<ConsentPlanner | null> {
-  const live = await loadLivePolicy(env.CONFIG, site.id);
-  if (!live) return null;
+  const live = (await loadLivePolicy(env.CONFIG, site.id)) ?? (await defaultLivePolicy(site));
   const gvl = await loadGvl(env.CONFIG);
   const secGpc = readSecGpc(request.headers);
   const location: Location = requestLocation(request, env.GEO_OVERRIDE);

@@ -6,6 +6,7 @@ import { loadSite } from '../site-config/load-site-config.ts';
 import { backoffSeconds } from './backoff.ts';
 import { alreadyDelivered, markDeliveredStatements } from './delivered-ledger.ts';
 import type { QueuedDelivery } from './delivery-message.ts';
+import { dropPurged } from '../rights/drop-purged.ts';
 import { chunk, groupBy } from './group-messages.ts';
 import { outcomeStatements, recordDeadLetters, recordOutcomes, type DeadLetter, type OutcomeEntry } from './delivery-log.ts';
 import { expandMessages, MAX_RETRIES, settleUnits, type DeliveryUnit, type ExpandedBatch } from './delivery-units.ts';
@@ -25,7 +26,9 @@ export async function deliverBatch(batch: MessageBatch<QueuedDelivery>, env: Env
   // Batch messages (one per ingest request and destination) are handled item by item, exactly as
   // single-item messages; settleUnits then acks, retries or re-queues each message's remainder.
   const expanded = expandMessages(batch.messages);
-  const groups = groupBy(expanded.units, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
+  // Items of people deleted since they were queued are acked unsent (rights/drop-purged.ts).
+  const live = await dropPurged(env.DB, expanded.units);
+  const groups = groupBy(live, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
   await Promise.all([...groups.values()].map((messages) => deliverGroup(messages, env, now, expanded)));
   await settleUnits(env, expanded);
 }

@@ -6,6 +6,7 @@ import { alreadyDelivered } from './delivered-ledger.ts';
 import { D1_MAX_BOUND_PARAMETERS } from './d1-chunks.ts';
 import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
 import { groupBy } from './group-messages.ts';
+import { dropPurged } from '../rights/drop-purged.ts';
 import { recordDeadLetters, recordOutcomes } from './delivery-log.ts';
 
 interface Exhausted {
@@ -25,7 +26,10 @@ export async function storeDeadLetters(batch: MessageBatch<QueuedDelivery>, env:
     const attempts = m.attempts + (body.priorAttempts ?? 0);
     return body.items.map((item) => ({ body: { siteId: body.siteId, destinationKey: body.destinationKey, ...item }, attempts }));
   });
-  const groups = groupBy(items, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
+  // A deleted person's items are never kept as dead letters (rights/drop-purged.ts); every
+  // message is acked below either way.
+  const live = await dropPurged(env.DB, items.map((m) => ({ ...m, ack() {} })));
+  const groups = groupBy(live, (m) => `${m.body.siteId}\u0000${m.body.destinationKey}`);
   for (const group of groups.values()) {
     const { siteId, destinationKey } = group[0]!.body;
     const config = (await loadSite(env.CONFIG, siteId))?.destinations[destinationKey];

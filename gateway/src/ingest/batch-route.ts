@@ -4,7 +4,9 @@ import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
 import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
 import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
-import { scrubEventUrls } from '../minimize/index.ts';
+import { minimizeFacts, scrubEventUrls } from '../minimize/index.ts';
+import { applyTrackingPlan } from '../plan/apply-tracking-plan.ts';
+import { dropSuppressed, indexSubjects } from '../rights/index.ts';
 import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { parseBatch } from './parse-batch.ts';
 import { readBody } from './read-body.ts';
@@ -36,17 +38,24 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
     if (!ACCEPTED_TYPES.includes(type)) {
       throw new ApiError(415, ErrorCode.UnsupportedMediaType, 'send application/json or text/plain');
     }
-    const { events, rejected, clientDropped } = parseBatch(await readBody(c.req.raw));
-    if (clientDropped > 0) c.executionCtx.waitUntil(recordClientDrops(c.env.DB, site.id, clientDropped));
+    const parsed = parseBatch(await readBody(c.req.raw));
+    if (parsed.clientDropped > 0) c.executionCtx.waitUntil(recordClientDrops(c.env.DB, site.id, parsed.clientDropped));
+    const now = Date.now();
+    // The site's minimization and tracking plan (plan/): reject, strip or quarantine per event, before anything is stored.
+    const { events, rejected, minimization } = await applyTrackingPlan(c.env, site, parsed, c.req.raw, now);
     // Personal data in page URLs and referrers goes before anything else sees the events, policy or not.
-    const valid = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
-    const visitor = applyVisitorCookie(c.req.raw, valid);
+    const scrubbed = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
+    const visitor = applyVisitorCookie(c.req.raw, scrubbed);
     if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
+    // Events of people who asked to be forgotten go no further (rights/); the response does not single them out.
+    const { kept: valid } = await storage('d1', () => dropSuppressed(c.env.DB, site.id, scrubbed, now));
     const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
     const fresh = await storage('event-id-ledger', () => claimEventIds(c.env, site.id, valid.map((e) => e.eventId)));
     const accepted = valid.filter((event) => fresh.has(event.eventId));
     try {
-      await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw, c.env.GEO_OVERRIDE), planner);
+      // Which event ids carried which (hashed) identifier, so a deletion finds them in every store (rights/).
+      await storage('d1', () => indexSubjects(c.env.DB, site.id, accepted, now));
+      await enqueueDeliveries(c.env, site, accepted, minimizeFacts(requestFacts(c.req.raw, c.env.GEO_OVERRIDE), minimization), planner);
     } catch (error) {
       // Nothing was accepted: give the ids back so the client's retry is not taken for a repeat
       // (a part that did reach a queue is caught by the consumer's per-destination delivered ledger).

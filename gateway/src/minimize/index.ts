@@ -8,3 +8,8 @@ export { DEFAULT_URL_RULES, type UrlRules } from './url-rules.ts';
 export { scrubUrl } from './scrub-url.ts';
 export { scrubEventUrls } from './scrub-event-urls.ts';
 export { redactSecrets, SECRET_KEYS } from './redact-secrets.ts';
+export { DEFAULT_MINIMIZATION, CLICK_ID_PARAMS, minimizationRules, type MinimizationRules, type SiteMinimization } from './minimization-rules.ts';
+export { minimizeEvent, minimizeEvents, minimizeIp, minimizeFacts } from './minimize-event.ts';
+export { scrubProperties } from './scrub-properties.ts';
+export { scrubText } from './scrub-text.ts';
+export { generalizeUserAgent } from './generalize-user-agent.ts';

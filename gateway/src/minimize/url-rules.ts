@@ -33,7 +33,8 @@ export const DEFAULT_URL_RULES: UrlRules = {
   ],
   dropParamsContaining: ['email', 'phone', 'passw', 'token', 'secret', 'birth', 'ssn', 'credential'],
   personalValues: [
-    { name: 'email', pattern: /[^\s@/?#&=:;,]+@[^\s@/?#&=:;,]+\.[a-z]{2,}/i },
+    // Tested on one decoded value, segment or fragment at a time: the local part may hold RFC 5322 atext (# / = ? & ').
+    { name: 'email', pattern: /[^\s@"<>(),;:]+@[a-z0-9.-]+\.[a-z]{2,}/i },
     // +49 30 1234567, (650) 555-0100, 16505550100: 10–15 digits with separators, or a leading +.
     { name: 'phone', pattern: /^(?:\+[\d\s().-]{6,24}|[\d\s().-]{10,24})$/ },
   ],

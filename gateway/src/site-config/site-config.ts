@@ -19,6 +19,18 @@ export const Ga4DestinationConfig = z.strictObject({
   measurementId: z.string().regex(/^G-[A-Z0-9]{4,20}$/, 'measurementId is the G-XXXX id of a web data stream'),
   apiSecretSecret: SecretName,
   validationMode: z.boolean().optional(),
+  /**
+   * Deletion requests (Google Analytics User Deletion API, scope analytics.user.deletion): the
+   * numeric GA4 property id and OAuth2 refresh-token credentials, as secrets. Without it, GA4 gets no deletion request.
+   */
+  userDeletion: z
+    .strictObject({
+      propertyId: z.string().regex(/^\d{1,20}$/, 'propertyId is the numeric GA4 property id'),
+      oauthClientIdSecret: SecretName,
+      oauthClientSecretSecret: SecretName,
+      oauthRefreshTokenSecret: SecretName,
+    })
+    .optional(),
 });
 export type Ga4DestinationConfig = z.infer<typeof Ga4DestinationConfig>;
 

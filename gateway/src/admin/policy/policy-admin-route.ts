@@ -7,7 +7,7 @@ import { loadSite } from '../../site-config/load-site-config.ts';
 import { loadLivePolicy } from '../../consent/live-policy.ts';
 import { loadGvl } from '../../consent/live-gvl.ts';
 import { formatPath } from '@sluice/consent';
-import { requireAdminToken } from '../admin-token.ts';
+import { noteAudit, requireAdminToken } from '../admin-token.ts';
 import { validSiteId } from '../../http/valid-site-id.ts';
 import { readDocument, readJson } from './read-json.ts';
 import { storePolicy } from './store-policy.ts';
@@ -35,6 +35,7 @@ export const policyAdminRoute = new Hono<{ Bindings: Env }>()
       return c.json({ error: { code: ErrorCode.InvalidPolicy, message: `${first.path}: ${first.message}` }, issues: parsed.issues }, 422);
     }
     const live = await storePolicy(c.env.CONFIG, c.env.DB, site.id, parsed.policy, Date.now());
+    noteAudit(c, { action: 'policy.put', version: live.version, policyVersion: live.policyVersion });
     // Not errors: a site destination the policy does not name is simply denied.
     // Deprecated forms (still loaded with their old meaning) come first.
     const warnings = [

@@ -8,10 +8,13 @@ const EXPIRY_MARGIN_MS = 60_000;
 
 const tokens = new Map<string, { token: string; expiresAt: number }>();
 
+/** The secrets an OAuth2 refresh-token grant needs (Google Ads, the GA User Deletion API). */
+export type OAuthCredentials = Pick<GoogleAdsDestinationConfig, 'oauthClientIdSecret' | 'oauthClientSecretSecret' | 'oauthRefreshTokenSecret'>;
+
 export type TokenResult = { token: string } | { retryable: boolean; reason: string };
 
 /** An OAuth2 access token from the refresh token the config names (RFC 6749 §6), cached per isolate. */
-export async function accessToken(config: GoogleAdsDestinationConfig, env: Env, now = Date.now()): Promise<TokenResult> {
+export async function accessToken(config: OAuthCredentials, env: Env, now = Date.now()): Promise<TokenResult> {
   const key = `${config.oauthClientIdSecret}\u0000${config.oauthRefreshTokenSecret}`;
   const cached = tokens.get(key);
   if (cached && cached.expiresAt > now) return { token: cached.token };
@@ -32,6 +35,6 @@ export async function accessToken(config: GoogleAdsDestinationConfig, env: Env, 
 }
 
 /** Forgets a token Google refused (401), so the next attempt fetches a new one. */
-export function forgetAccessToken(config: GoogleAdsDestinationConfig): void {
+export function forgetAccessToken(config: OAuthCredentials): void {
   tokens.delete(`${config.oauthClientIdSecret}\u0000${config.oauthRefreshTokenSecret}`);
 }

@@ -1,0 +1,28 @@
+import { scrubUrl } from './scrub-url.ts';
+import type { MinimizationRules } from './minimization-rules.ts';
+
+/** Local parts may hold almost anything (RFC 5322 atext: ! # $ % & ' * + / = ? ^ ` { | } ~); the domain may not. */
+const EMAIL = /[^\s@<>()[\]",;:]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
+/**
+ * Phone numbers in running text: a leading +, or three digit groups with separators and at least 9
+ * digits (650-555-0100). Bare digit runs are too often order ids, and dates have 8 digits.
+ */
+const PHONE = /(?:\+\d[\d\s().-]{6,22}\d|\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,6}(?:[\s.-]\d{2,6})?)/g;
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
+/** A value that is all phone: a + and 7-15 digits with optional separators. */
+const WHOLE_PHONE = /^\+[\d\s().-]{7,24}$/;
+
+/**
+ * Free text without the personal data the rules recognize: URLs scrubbed (personal parameters,
+ * tokens, credentials; `scrubUrl`), emails and phone numbers replaced by the placeholder.
+ * @example scrubText('call +49 30 1234567 or mail jane@x.io', DEFAULT_MINIMIZATION) // 'call [redacted] or mail [redacted]'
+ */
+export function scrubText(text: string, rules: MinimizationRules): string {
+  let out = text.replace(URL_IN_TEXT, (url) => scrubUrl(url, rules.url) ?? rules.placeholder);
+  out = out.replace(EMAIL, rules.placeholder);
+  if (WHOLE_PHONE.test(out.trim())) return rules.placeholder;
+  return out.replace(PHONE, (match) => {
+    const digits = match.replace(/\D/g, '').length;
+    return digits >= (match.startsWith('+') ? 7 : 9) ? rules.placeholder : match;
+  });
+}

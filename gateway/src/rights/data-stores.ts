@@ -1,0 +1,150 @@
+import type { Env } from '../env.ts';
+
+/** The data kinds a retention TTL is set for (policy `retention.<kind>`, ISO 8601 duration). */
+export type RetentionKind =
+  | 'deliveryLog' | 'deadLetters' | 'deliveredIds' | 'pixelIds' | 'quarantine' | 'subjectIndex'
+  | 'auditLog' | 'adminAudit' | 'deliveryQueue' | 'decisionLog' | 'aggregates';
+
+const DAY_MS = 86_400_000;
+
+/** TTLs when the site's policy names none. `subjectIndex` must outlive every store keyed by event id. */
+export const DEFAULT_RETENTION_MS: Record<RetentionKind, number> = {
+  deliveryLog: 90 * DAY_MS,
+  deadLetters: 30 * DAY_MS,
+  deliveredIds: 30 * DAY_MS,
+  pixelIds: 30 * DAY_MS,
+  quarantine: 30 * DAY_MS,
+  subjectIndex: 400 * DAY_MS,
+  auditLog: 400 * DAY_MS,
+  adminAudit: 400 * DAY_MS,
+  /** Cloudflare Queues keep a message at most 14 days: purged-event marks need live no longer. */
+  deliveryQueue: 14 * DAY_MS,
+  decisionLog: 90 * DAY_MS,
+  aggregates: 400 * DAY_MS,
+};
+
+/** The person a deletion is about, as the stores can find them. */
+export interface PurgeTarget {
+  siteId: string;
+  /** Every event id the subject index holds for the person. */
+  eventIds: readonly string[];
+  /** The person's keyed identifier digests (rights/subject-key.ts). */
+  subjectKeys: readonly string[];
+  now: number;
+}
+
+/** What one store found and removed of a person. */
+export interface PurgeCount {
+  found: number;
+  removed: number;
+}
+
+/**
+ * A place where the gateway keeps data about people. Deletion and retention go through the list of
+ * stores (`DATA_STORES`); a new capability (decision log, aggregates) adds its store there and both
+ * reach it.
+ */
+export interface DataStore {
+  name: string;
+  kind: RetentionKind;
+  /** Removes every row of the person. */
+  purge(env: Env, target: PurgeTarget): Promise<PurgeCount>;
+  /** Removes the site's rows older than `before` (epoch ms); returns how many. */
+  expire(env: Env, siteId: string, before: number): Promise<number>;
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const IDS_PER_STATEMENT = 90;
+
+/**
+ * A D1 table keyed by `(site_id, event_id)` with a time column: purged by the person's event ids,
+ * expired by time.
+ * @example eventIdTable({ name: 'delivery log', kind: 'deliveryLog', table: 'delivery_log', time: 'created_at' })
+ */
+export function eventIdTable(spec: { name: string; kind: RetentionKind; table: string; time: string; eventId?: string }): DataStore {
+  const eventId = spec.eventId ?? 'event_id';
+  return {
+    name: spec.name,
+    kind: spec.kind,
+    async purge(env, target) {
+      let found = 0;
+      let removed = 0;
+      for (let i = 0; i < target.eventIds.length; i += IDS_PER_STATEMENT) {
+        const part = target.eventIds.slice(i, i + IDS_PER_STATEMENT);
+        const marks = part.map(() => '?').join(',');
+        const [count, deleted] = await env.DB.batch([
+          env.DB.prepare(`SELECT COUNT(*) AS n FROM ${spec.table} WHERE site_id = ? AND ${eventId} IN (${marks})`).bind(target.siteId, ...part),
+          env.DB.prepare(`DELETE FROM ${spec.table} WHERE site_id = ? AND ${eventId} IN (${marks})`).bind(target.siteId, ...part),
+        ]);
+        found += (count!.results[0] as { n: number }).n;
+        removed += deleted!.meta.changes;
+      }
+      return { found, removed };
+    },
+    async expire(env, siteId, before) {
+      const result = await env.DB.prepare(`DELETE FROM ${spec.table} WHERE site_id = ? AND ${spec.time} < ?`).bind(siteId, before).run();
+      return result.meta.changes;
+    },
+  };
+}
+
+/** A D1 table keyed by `(site_id, subject_key)`. */
+function subjectKeyTable(spec: { name: string; kind: RetentionKind; table: string; time: string }): DataStore {
+  return {
+    name: spec.name,
+    kind: spec.kind,
+    async purge(env, target) {
+      if (target.subjectKeys.length === 0) return { found: 0, removed: 0 };
+      const marks = target.subjectKeys.map(() => '?').join(',');
+      const result = await env.DB.prepare(`DELETE FROM ${spec.table} WHERE site_id = ? AND subject_key IN (${marks})`).bind(target.siteId, ...target.subjectKeys).run();
+      return { found: result.meta.changes, removed: result.meta.changes };
+    },
+    async expire(env, siteId, before) {
+      const result = await env.DB.prepare(`DELETE FROM ${spec.table} WHERE site_id = ? AND ${spec.time} < ?`).bind(siteId, before).run();
+      return result.meta.changes;
+    },
+  };
+}
+
+/**
+ * Queued items cannot be taken off a Cloudflare queue. Their event ids are marked purged instead:
+ * both consumers (delivery and dead-letter) ack marked messages without sending or storing them
+ * (rights/drop-purged.ts). `found` counts the ids marked; the marks expire with the queue's limit.
+ */
+const queuedItems: DataStore = {
+  name: 'queued items',
+  kind: 'deliveryQueue',
+  async purge(env, target) {
+    let marked = 0;
+    for (let i = 0; i < target.eventIds.length; i += 30) {
+      const part = target.eventIds.slice(i, i + 30);
+      const result = await env.DB.prepare(`INSERT OR IGNORE INTO purged_events (site_id, event_id, purged_at) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`)
+        .bind(...part.flatMap((id) => [target.siteId, id, target.now]))
+        .run();
+      marked += result.meta.changes;
+    }
+    return { found: marked, removed: 0 };
+  },
+  async expire(env, siteId, before) {
+    return (await env.DB.prepare('DELETE FROM purged_events WHERE site_id = ? AND purged_at < ?').bind(siteId, before).run()).meta.changes;
+  },
+};
+
+/**
+ * Every store of personal data on this branch. Not listed, with the reason: KV (site configs,
+ * policies and plans: no personal data); the EventIdLedger Durable Object (random event UUIDs only,
+ * which identify no one once the subject index row is gone); `suppressions` (must outlive the
+ * deletion it enforces); `client_drops`, `plan_violations`, `plan_observations` (counts and names).
+ * Order matters: the subject index goes last, after every store found the person's rows through it.
+ */
+export const DATA_STORES: DataStore[] = [
+  eventIdTable({ name: 'delivery log', kind: 'deliveryLog', table: 'delivery_log', time: 'created_at' }),
+  eventIdTable({ name: 'dead letters', kind: 'deadLetters', table: 'dead_letters', time: 'created_at' }),
+  eventIdTable({ name: 'delivered ids', kind: 'deliveredIds', table: 'delivered_events', time: 'delivered_at' }),
+  eventIdTable({ name: 'pixel ids', kind: 'pixelIds', table: 'pixel_event_ids', time: 'reported_at' }),
+  eventIdTable({ name: 'consent audit', kind: 'auditLog', table: 'consent_audit', time: 'created_at' }),
+  eventIdTable({ name: 'quarantine', kind: 'quarantine', table: 'quarantine', time: 'created_at' }),
+  queuedItems,
+  // Issue 10's decision log and issue 11's pre-release aggregates plug in here (kinds decisionLog, aggregates).
+  subjectKeyTable({ name: 'subject index', kind: 'subjectIndex', table: 'subject_events', time: 'created_at' }),
+];

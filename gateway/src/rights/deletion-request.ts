@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { Env } from '../env.ts';
+import type { SiteConfig } from '../site-config/site-config.ts';
+import { DATA_STORES, type PurgeCount } from './data-stores.ts';
+import { requestDestinationDeletions, type DestinationDeletion } from './destination-deletions.ts';
+import { eventIdsOf } from './subject-index.ts';
+import { SUBJECT_KINDS, subjectKey, type SubjectKind } from './subject-key.ts';
+
+const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** `POST /v1/admin/privacy/deletions` body: the site and at least one identifier of the person. */
+export const DeletionBody = z
+  .strictObject({
+    siteId: z.string().regex(SITE_ID, 'siteId must be 1-63 lowercase letters, digits or dashes'),
+    userId: z.string().min(1).max(256).optional(),
+    anonymousId: z.string().min(1).max(128).optional(),
+    email: z.string().min(3).max(256).optional(),
+    phone: z.string().min(4).max(64).optional(),
+  })
+  .refine((b) => SUBJECT_KINDS.some((k) => b[k] !== undefined), 'give at least one of userId, anonymousId, email, phone');
+export type DeletionIdentifiers = Partial<Record<SubjectKind, string>>;
+
+/** The deletion record as stored and served: no identifier, only which kinds were given. */
+export interface DeletionRecord {
+  id: string;
+  siteId: string;
+  identifierKinds: SubjectKind[];
+  status: 'completed' | 'completed-with-destination-failures';
+  stores: Record<string, PurgeCount>;
+  destinations: DestinationDeletion[];
+  requestedBy: string;
+  createdAt: number;
+  completedAt: number;
+}
+
+/** An identifier that is not a valid email or phone number cannot be hashed to a subject key. */
+export type DeletionResult = { ok: true; record: DeletionRecord } | { ok: false; field: SubjectKind; message: string };
+
+/**
+ * Forgets a person: hashes the identifiers on arrival (email and phone normalized, then SHA-256,
+ * then keyed: rights/subject-key.ts), puts them on the suppression list first (so events arriving
+ * meanwhile are dropped), purges every store in `DATA_STORES`, asks destinations that accept it,
+ * and records what happened. The clear values live only in this call's memory.
+ * @example const result = await runDeletion(env, site, { email: 'jane@example.com' }, 'admin:1a2b3c4d5e6f', Date.now())
+ */
+export async function runDeletion(env: Env, site: SiteConfig, ids: DeletionIdentifiers, actor: string, now: number): Promise<DeletionResult> {
+  const kinds = SUBJECT_KINDS.filter((k) => ids[k] !== undefined);
+  const keys: string[] = [];
+  for (const kind of kinds) {
+    const key = await subjectKey(kind, ids[kind]!);
+    if (!key) return { ok: false, field: kind, message: `${kind} is not a valid ${kind === 'email' ? 'email address' : 'phone number (with country code)'}` };
+    keys.push(key);
+  }
+  const id = crypto.randomUUID();
+  await env.DB.batch(
+    keys.map((key) => env.DB.prepare('INSERT OR IGNORE INTO suppressions (site_id, subject_key, deletion_id, created_at) VALUES (?, ?, ?, ?)').bind(site.id, key, id, now)),
+  );
+  const eventIds = await eventIdsOf(env.DB, site.id, keys);
+  const stores: Record<string, PurgeCount> = {};
+  for (const store of DATA_STORES) stores[store.name] = await store.purge(env, { siteId: site.id, eventIds, subjectKeys: keys, now });
+  const destinations = await requestDestinationDeletions(env, site, ids);
+  const record: DeletionRecord = {
+    id,
+    siteId: site.id,
+    identifierKinds: kinds,
+    status: destinations.some((d) => d.status === 'failed') ? 'completed-with-destination-failures' : 'completed',
+    stores,
+    destinations,
+    requestedBy: actor,
+    createdAt: now,
+    completedAt: Date.now(),
+  };
+  await env.DB.prepare(
+    'INSERT INTO deletion_requests (id, site_id, identifier_kinds, status, stores, destinations, requested_by, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+    .bind(id, site.id, JSON.stringify(kinds), record.status, JSON.stringify(stores), JSON.stringify(destinations), actor, now, record.completedAt)
+    .run();
+  return { ok: true, record };
+}
+
+/** A stored deletion record, or null. */
+export async function loadDeletion(db: D1Database, id: string): Promise<DeletionRecord | null> {
+  const row = await db.prepare('SELECT * FROM deletion_requests WHERE id = ?').bind(id).first<Record<string, string | number | null>>();
+  if (!row) return null;
+  return {
+    id: row.id as string,
+    siteId: row.site_id as string,
+    identifierKinds: JSON.parse(row.identifier_kinds as string),
+    status: row.status as DeletionRecord['status'],
+    stores: JSON.parse(row.stores as string),
+    destinations: JSON.parse(row.destinations as string),
+    requestedBy: row.requested_by as string,
+    createdAt: row.created_at as number,
+    completedAt: row.completed_at as number,
+  };
+}

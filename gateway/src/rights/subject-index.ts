@@ -1,0 +1,45 @@
+import type { Event } from '@sluice/protocol';
+import { eventSubjectKeys } from './subject-key.ts';
+
+/** D1 binds at most 100 parameters per statement: 4 per row. */
+const ROWS_PER_STATEMENT = 25;
+
+/**
+ * Records which event ids carried which subject key: one row per request and identifier
+ * (a browser's batch has one or two), so a deletion can find the person's rows in every store
+ * keyed by event id. Kept as long as the longest such store (retention `subjectIndex`).
+ * @example await indexSubjects(env.DB, 'demo', events, Date.now())
+ */
+export async function indexSubjects(db: D1Database, siteId: string, events: readonly Event[], now: number): Promise<void> {
+  if (events.length === 0) return;
+  const byKey = new Map<string, string[]>();
+  const memo = new Map<string, Promise<string | null>>();
+  for (const event of events) {
+    for (const key of await eventSubjectKeys(event, memo)) {
+      const ids = byKey.get(key);
+      if (ids) ids.push(event.eventId);
+      else byKey.set(key, [event.eventId]);
+    }
+  }
+  const rows = [...byKey];
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+    statements.push(
+      db
+        .prepare(`INSERT INTO subject_events (site_id, subject_key, event_ids, created_at) VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`)
+        .bind(...part.flatMap(([key, ids]) => [siteId, key, JSON.stringify(ids), now])),
+    );
+  }
+  if (statements.length) await db.batch(statements);
+}
+
+/** Every event id the index holds for these subject keys. */
+export async function eventIdsOf(db: D1Database, siteId: string, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const { results } = await db
+    .prepare(`SELECT event_ids FROM subject_events WHERE site_id = ? AND subject_key IN (${keys.map(() => '?').join(',')})`)
+    .bind(siteId, ...keys)
+    .all<{ event_ids: string }>();
+  return [...new Set(results.flatMap((r) => JSON.parse(r.event_ids) as string[]))];
+}

@@ -1,0 +1,45 @@
+import type { Event } from '@sluice/protocol';
+import { META_PROFILE, identityValue, sha256Hex } from '../identity/index.ts';
+
+/** The identifiers a person can be deleted by. */
+export type SubjectKind = 'userId' | 'anonymousId' | 'email' | 'phone';
+export const SUBJECT_KINDS: readonly SubjectKind[] = ['userId', 'anonymousId', 'email', 'phone'];
+
+/**
+ * Domain separation: a subject key is never equal to the digest a vendor receives
+ * (SHA-256 of the normalized email), so the suppression list cannot be joined to vendor data.
+ */
+const DOMAIN = 'sluice-subject:v1';
+
+/**
+ * The keyed digest Sluice stores for one identifier. Email and phone are normalized the way
+ * vendors normalize them (gateway/src/identity) and hashed first, so a clear value and its
+ * SHA-256 form give the same key; nothing here keeps the clear value.
+ * Null when the value is not a valid email or phone number.
+ * @example await subjectKey('email', ' Jane.Doe@Example.com') === await subjectKey('email', sha256('jane.doe@example.com'))
+ */
+export async function subjectKey(kind: SubjectKind, raw: string): Promise<string | null> {
+  let value: string | undefined = raw;
+  if (kind === 'email' || kind === 'phone') value = await identityValue(META_PROFILE, kind, raw);
+  if (value === undefined || value === '') return null;
+  return sha256Hex(`${DOMAIN}:${kind}:${value}`);
+}
+
+/** Every subject key an event carries (userId, anonymousId, user.email, user.phone). */
+export async function eventSubjectKeys(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<string[]> {
+  const pairs: Array<[SubjectKind, string | undefined]> = [
+    ['userId', event.userId],
+    ['anonymousId', event.anonymousId],
+    ['email', event.user?.email],
+    ['phone', event.user?.phone],
+  ];
+  const keys: string[] = [];
+  for (const [kind, value] of pairs) {
+    if (value === undefined) continue;
+    const id = `${kind}\u0000${value}`;
+    if (!memo.has(id)) memo.set(id, subjectKey(kind, value));
+    const key = await memo.get(id)!;
+    if (key) keys.push(key);
+  }
+  return keys;
+}
