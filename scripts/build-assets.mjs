@@ -3,6 +3,7 @@
 //   /sdk/<version>/...              immutable, versioned core and its lazy chunks (long cache + SRI)
 //   /sdk/manifest.json              version and SRI hashes to paste into <script integrity=…>
 //   /demo/                          the demo shop (examples/site)
+//   /console-assets/                the console's script, stylesheet and uPlot (gateway/src/console/assets)
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
@@ -29,4 +30,7 @@ for (const name of readdirSync(`${dist}/chunks`).filter((f) => f.endsWith('.js')
 }
 writeFileSync(`${out}/sdk/manifest.json`, JSON.stringify({ version, path: `/sdk/${version}/`, integrity }, null, 2));
 cpSync(`${root}examples/site`, `${out}/demo`, { recursive: true });
+// The console's client side: its own script and stylesheet, and uPlot (charts) from node_modules.
+cpSync(`${root}gateway/src/console/assets`, `${out}/console-assets`, { recursive: true });
+for (const name of ['uPlot.iife.min.js', 'uPlot.min.css']) cpSync(`${root}node_modules/uplot/dist/${name}`, `${out}/console-assets/${name}`);
 console.log(`built dist/public (sdk ${version})`);

@@ -9,10 +9,18 @@ import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
 import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
+import { countIngest, healthRoute, metricsRoute, observeRequests } from './observability/index.ts';
+import { consoleRoute } from './console/console-route.tsx';
+import { eventFateRoute } from './event-fate/event-fate-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
-  .get('/healthz', (c) => c.json({ ok: true }))
+  .use('*', observeRequests())
+  .route('/healthz', healthRoute)
+  .route('/metrics', metricsRoute)
+  .route('/console', consoleRoute)
+  .route('/v1/event-fate', eventFateRoute)
+  .use('/v1/batch', countIngest())
   .route('/v1/batch', batchRoute)
   .route('/v1/config', configRoute)
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)

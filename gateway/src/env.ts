@@ -12,6 +12,10 @@ export interface Env {
   META_API_VERSION: string;
   /** Secret for `/v1/admin/*` consent policy and GVL routes (Bearer token, compared in constant time). */
   ADMIN_TOKEN?: string;
+  /** Secret: signs in to the console read-only (and may scrape `/metrics`); it can change nothing. */
+  ADMIN_READONLY_TOKEN?: string;
+  /** Secret: a dedicated Bearer token for Prometheus scrapes of `/metrics`. */
+  METRICS_TOKEN?: string;
   /** Local runs only: stands in for Cloudflare edge geo (`DE`, `US-CA`); unset in production. */
   GEO_OVERRIDE?: string;
   GA4_API_BASE_URL: string;
