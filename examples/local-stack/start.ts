@@ -6,10 +6,18 @@ import { startMetaSink } from '../sinks/index.ts';
 import { DEMO_META_TOKEN_SECRET, demoKvEntries } from './demo-site.ts';
 import { startGateway } from './wrangler-dev.ts';
 import { repoRoot } from './repo-root.ts';
+import { printBanner } from './banner.ts';
+import { assertPortFree } from './port-check.ts';
+import { ensureDevVar, readDevVar } from './dev-vars.ts';
+import { seedDemoPolicy } from './seed-demo-policy.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const META_SINK_PORT = Number(process.env.META_SINK_PORT ?? 9630);
 const ROOT = `${repoRoot()}/`;
+/** Stands in for Cloudflare's edge geo locally: the demo visitor is in the EEA, so the TCF banner decides. */
+const DEMO_GEO = process.env.DEMO_GEO ?? 'DE';
+await assertPortFree(PORT, 'PORT');
+await assertPortFree(META_SINK_PORT, 'META_SINK_PORT');
 
 // Secrets live in .dev.vars locally (git-ignored), never in code or KV.
 if (!existsSync(`${ROOT}.dev.vars`)) {
@@ -20,14 +28,17 @@ if (!existsSync(`${ROOT}.dev.vars`)) {
   console.log('wrote .dev.vars with a demo Meta token and a fresh ADMIN_TOKEN');
 }
 
+ensureDevVar(`${ROOT}.dev.vars`, 'ADMIN_READONLY_TOKEN');
+
 const sink = await startMetaSink(META_SINK_PORT);
 const gateway = await startGateway({
   port: PORT,
   persistTo: `${ROOT}.wrangler/state`,
   kv: demoKvEntries(PORT),
-  vars: { META_API_BASE_URL: sink.url },
-  inheritOutput: true,
+  vars: { META_API_BASE_URL: sink.url, GEO_OVERRIDE: DEMO_GEO },
+  logFile: `${ROOT}.wrangler/dev.log`,
 });
+await seedDemoPolicy(gateway.url, readDevVar(`${ROOT}.dev.vars`, 'ADMIN_TOKEN') ?? '');
 
 let seen = 0;
 setInterval(() => {
@@ -38,14 +49,13 @@ setInterval(() => {
   seen = sink.received.length;
 }, 500);
 
-console.log(`
-  Sluice is running.
-  Demo shop:        ${gateway.url}/demo/
-  Gateway health:   ${gateway.url}/healthz
-  SDK (first-party) ${gateway.url}/sdk.js
-  Local Meta sink:  ${sink.url}/_sink/received   (what would have been sent to Meta; printed below as it arrives)
-  Press Ctrl+C to stop.
-`);
+printBanner({
+  gatewayUrl: gateway.url,
+  sinks: [{ name: 'Meta', url: sink.url }],
+  devVarsPath: `${ROOT}.dev.vars`,
+  logPath: `${ROOT}.wrangler/dev.log`,
+  geo: DEMO_GEO,
+});
 
 const shutdown = async () => {
   await gateway.stop();

@@ -43,7 +43,7 @@ export async function consentShares(env: Env, siteId: string, since: number): Pr
 /** Share (%) of each decision per bucket, optionally for one jurisdiction. */
 export async function consentShareSeries(env: Env, siteId: string, window: TimeWindow, jurisdiction?: string): Promise<Record<string, number[]>> {
   const { results } = await env.DB.prepare(
-    `SELECT decision, (created_at / ?) * ? AS bucket, COUNT(*) AS n FROM consent_audit
+    `SELECT decision, (created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS n FROM consent_audit
       WHERE site_id = ? AND created_at >= ? AND (?5 IS NULL OR jurisdiction = ?5) GROUP BY decision, bucket`,
   )
     .bind(window.bucketMs, window.bucketMs, siteId, window.since, jurisdiction ?? null)

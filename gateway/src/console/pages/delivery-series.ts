@@ -13,7 +13,7 @@ export const DELIVERY_OUTCOMES = [
 /** Per destination, outcome counts per bucket of the window (from `delivery_log`). */
 export async function deliverySeries(env: Env, siteId: string, window: TimeWindow): Promise<Record<string, Record<string, number[]>>> {
   const { results } = await env.DB.prepare(
-    'SELECT destination, outcome, (created_at / ?) * ? AS bucket, COUNT(*) AS n FROM delivery_log WHERE site_id = ? AND created_at >= ? GROUP BY destination, outcome, bucket',
+    'SELECT destination, outcome, (created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS n FROM delivery_log WHERE site_id = ? AND created_at >= ? GROUP BY destination, outcome, bucket',
   )
     .bind(window.bucketMs, window.bucketMs, siteId, window.since)
     .all<{ destination: string; outcome: string; bucket: number; n: number }>();
