@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { parsePrometheus } from './prometheus/parse-prometheus.ts';
 import { DEMO_SITE_ID, DEMO_WRITE_KEY, E2E_ADMIN_TOKEN, E2E_READONLY_TOKEN, launchChromium, startDemoStack, type DemoStack } from './harness/index.ts';
 import { startGa4Sink, type RunningSink } from '../sinks/index.ts';
 
@@ -265,20 +265,20 @@ describe('the console', () => {
     expect(await page.textContent('#live-version')).toBe('version 1');
     const original = await page.inputValue('#policy-json');
     await page.fill('#policy-json', original.replace('"waitMs": 2000', '"waitMs": -1'));
-    await page.click('text=Validate and make live');
+    await page.click('button:has-text("Validate and make live")');
     await page.waitForSelector('#policy-errors');
     expect(await page.textContent('#policy-errors')).toContain('jurisdictions[0].noSignal.waitMs');
     expect(await page.textContent('#live-version')).toBe('version 1');
     await shot(page, 'console-policy-error');
     await page.fill('#policy-json', original.replace('"waitMs": 2000', '"waitMs": 1500'));
-    await page.click('text=Validate and make live');
+    await page.click('button:has-text("Validate and make live")');
     await page.waitForSelector('.flash:has-text("Version 2 is live.")');
     expect(await page.textContent('#diff-summary')).toBe('1 removed, 1 added');
     expect(await page.textContent('#policy-diff .del')).toContain('"waitMs": 2000');
     expect(await page.textContent('#policy-diff .add')).toContain('"waitMs": 1500');
     // Simulator: the example event in Germany without a TC string.
     await page.fill('#sim-signals', '{}');
-    await page.click('text=Simulate');
+    await page.click('button:has-text("Simulate")');
     await page.waitForSelector('#sim-result');
     expect(await page.textContent('#sim-jurisdiction')).toBe('eea-uk');
     expect(await page.textContent('#sim-destinations tr[data-destination="meta"] td[data-col="decision"]')).toBe('deny');
@@ -286,7 +286,7 @@ describe('the console', () => {
     await page.fill('#sim-signals', '{"gpc": true}');
     await page.fill('input[name="country"]', 'US');
     await page.fill('input[name="region"]', 'US-CA');
-    await page.click('text=Simulate');
+    await page.click('button:has-text("Simulate")');
     await page.waitForSelector('#sim-result');
     expect(await page.textContent('#sim-jurisdiction')).toBe('us-optout');
     expect(await page.textContent('#sim-destinations tr[data-destination="meta"] td[data-col="decision"]')).toBe('limited');
@@ -303,21 +303,22 @@ describe('observability', () => {
     expect((await fetch(`${stack.gateway.url}/metrics`)).status).toBe(401);
     const response = await fetch(`${stack.gateway.url}/metrics`, { headers: { authorization: `Bearer ${E2E_READONLY_TOKEN}` } });
     expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
-    const families = parsePrometheusTextFormat(await response.text());
-    const family = (name: string) => families.find((f) => f.name === name)!;
+    // Strict: every line well-formed, TYPE before samples, histogram buckets cumulative with +Inf = count.
+    const families = parsePrometheus(await response.text());
+    const family = (name: string) => families.get(name)!;
     const status = (await admin('/destinations/status')).destinations;
-    const delivered = family('sluice_deliveries_total').metrics.find((m) => m.labels?.destination === 'meta' && m.labels.outcome === 'delivered')!;
-    expect(Number(delivered.value)).toBe(status.meta.delivered);
-    expect(family('sluice_deliveries_total').type).toBe('COUNTER');
-    const accepted = family('sluice_events_total').metrics.filter((m) => m.labels?.outcome === 'accepted').reduce((sum, m) => sum + Number(m.value), 0);
+    const delivered = family('sluice_deliveries_total').samples.find((m) => m.labels.destination === 'meta' && m.labels.outcome === 'delivered')!;
+    expect(delivered.value).toBe(status.meta.delivered);
+    expect(family('sluice_deliveries_total').type).toBe('counter');
+    const accepted = family('sluice_events_total').samples.filter((m) => m.labels.outcome === 'accepted').reduce((sum, m) => sum + m.value, 0);
     expect(accepted).toBeGreaterThanOrEqual(6);
     const latency = family('sluice_delivery_latency_seconds');
-    expect(latency.type).toBe('HISTOGRAM');
-    const meta = latency.metrics.find((m) => m.labels?.destination === 'meta')!;
-    expect(Number(meta.count)).toBeGreaterThan(0);
-    expect(Number(meta.buckets!['+Inf'])).toBe(Number(meta.count));
-    expect(family('sluice_decide_latency_seconds').type).toBe('HISTOGRAM');
-    expect(family('sluice_dead_letters_open').type).toBe('GAUGE');
+    expect(latency.type).toBe('histogram');
+    const count = latency.samples.find((m) => m.name === 'sluice_delivery_latency_seconds_count' && m.labels.destination === 'meta')!;
+    expect(count.value).toBe(status.meta.delivered);
+    expect(family('sluice_decide_latency_seconds').type).toBe('histogram');
+    expect(family('sluice_dead_letters_open').type).toBe('gauge');
+    expect(family('sluice_dead_letters_open').samples).toEqual([]); // the one dead letter was replayed
   });
 
   it('/healthz reports every binding ok', async () => {
@@ -330,6 +331,7 @@ describe('observability', () => {
     const direct = {
       type: 'track',
       event: 'Lead',
+      anonymousId: 'direct-visitor',
       eventId: crypto.randomUUID(),
       timestamp: new Date().toISOString(),
       user: PEOPLE.direct,
@@ -341,7 +343,7 @@ describe('observability', () => {
       headers: { 'content-type': 'text/plain', origin: stack.gateway.url },
       body: JSON.stringify({ sentAt: new Date().toISOString(), events: [direct] }),
     });
-    expect(posted.status).toBe(200);
+    expect(posted.status, await posted.clone().text()).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
     const log = stack.gateway.output();
     const lines = log.split('\n');

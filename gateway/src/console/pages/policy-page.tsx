@@ -13,6 +13,7 @@ const EXAMPLE_EVENT = {
   type: 'track',
   event: 'Purchase',
   eventId: '00000000-0000-4000-8000-000000000001',
+  anonymousId: 'simulated-visitor',
   timestamp: '2026-12-01T12:00:00.000Z',
   properties: { value: 42.5, currency: 'EUR' },
   user: { email: 'simulated.buyer@example.com' },
