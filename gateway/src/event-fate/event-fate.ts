@@ -19,7 +19,7 @@ export interface DestinationFate {
  */
 export function fateOf(consent: { decision: string } | null, attempts: Array<{ outcome: string }>): Fate {
   if (consent?.decision === 'deny') return 'dropped_by_consent';
-  const last = attempts.filter((a) => a.outcome !== 'replayed').at(-1)?.outcome;
+  const last = attempts.at(-1)?.outcome;
   if (attempts.some((a) => a.outcome === 'dropped_consent')) return 'dropped_by_consent';
   switch (last) {
     case 'delivered':
@@ -32,6 +32,8 @@ export function fateOf(consent: { decision: string } | null, attempts: Array<{ o
       return 'expired';
     case 'duplicate':
       return 'duplicate';
+    // A replayed dead letter is back on the queue.
+    case 'replayed':
     default:
       return 'queued';
   }
