@@ -4,7 +4,8 @@ import { raw } from 'hono/html';
 
 export interface ChartSeries {
   label: string;
-  values: number[];
+  /** One value per bucket; null = no data in that bucket (drawn as a gap). */
+  values: Array<number | null>;
 }
 
 export interface TimeChartProps {
@@ -32,8 +33,8 @@ function timeLabel(ms: number): string {
  */
 export function TimeChart(props: TimeChartProps) {
   const data = { x: props.x.map((t) => t / 1000), series: props.series, unit: props.unit ?? '' };
-  const rows = props.x.map((t, i) => ({ t, values: props.series.map((s) => s.values[i] ?? 0) })).filter((r) => r.values.some((v) => v !== 0));
-  const fmt = (v: number) => (props.unit === '%' ? `${v.toFixed(1)} %` : String(v));
+  const rows = props.x.map((t, i) => ({ t, values: props.series.map((s) => s.values[i] ?? null) })).filter((r) => r.values.some((v) => v !== null && v !== 0));
+  const fmt = (v: number | null) => (v === null ? '–' : props.unit === '%' ? `${v.toFixed(1)} %` : String(v));
   return (
     <figure class="chart" aria-labelledby={`${props.id}-title`} data-chart-id={props.id}>
       <figcaption id={`${props.id}-title`}>{props.title}</figcaption>

@@ -14,7 +14,7 @@
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: data.unit === '%' ? { range: [0, 100] } : { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
-      axes: [{}, { values: function (u, ticks) { return ticks.map(function (v) { return data.unit === '%' ? v + ' %' : v; }); } }],
+      axes: [{}, { size: 56, values: function (u, ticks) { return ticks.map(function (v) { return data.unit === '%' ? v + ' %' : v; }); } }],
       series: [{}].concat(data.series.map(function (s, i) { return { label: s.label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: true, size: 5 } }; })),
     };
     el.innerHTML = '';

@@ -40,8 +40,8 @@ export async function consentShares(env: Env, siteId: string, since: number): Pr
   return [...rows.values()];
 }
 
-/** Share (%) of each decision per bucket, optionally for one jurisdiction. */
-export async function consentShareSeries(env: Env, siteId: string, window: TimeWindow, jurisdiction?: string): Promise<Record<string, number[]>> {
+/** Share (%) of each decision per bucket, optionally for one jurisdiction; null where a bucket has no decision (a gap, not 0 %). */
+export async function consentShareSeries(env: Env, siteId: string, window: TimeWindow, jurisdiction?: string): Promise<Record<string, Array<number | null>>> {
   const { results } = await env.DB.prepare(
     `SELECT decision, (created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS n FROM consent_audit
       WHERE site_id = ? AND created_at >= ? AND (?5 IS NULL OR jurisdiction = ?5) GROUP BY decision, bucket`,
@@ -50,5 +50,5 @@ export async function consentShareSeries(env: Env, siteId: string, window: TimeW
     .all<{ decision: string; bucket: number; n: number }>();
   const counts = alignSeries(window, results.map((r) => ({ bucket: r.bucket, key: r.decision, n: r.n })), [...DECISIONS]);
   const totals = window.buckets.map((_, i) => DECISIONS.reduce((sum, d) => sum + counts[d]![i]!, 0));
-  return Object.fromEntries(DECISIONS.map((d) => [d, counts[d]!.map((n, i) => (totals[i] ? Math.round((n / totals[i]!) * 1000) / 10 : 0))]));
+  return Object.fromEntries(DECISIONS.map((d) => [d, counts[d]!.map((n, i) => (totals[i] ? Math.round((n / totals[i]!) * 1000) / 10 : null))]));
 }
