@@ -241,13 +241,22 @@ describe('the console', () => {
     expect(row.allow).toBe(`${((n('allow') / total) * 100).toFixed(1)} % (${n('allow')})`);
     expect(row.deny).toBe(`${((n('deny') / total) * 100).toFixed(1)} % (${n('deny')})`);
     await page.waitForSelector('[data-chart="consent-eea-uk"][data-drawn="3"] canvas');
+    await page.waitForSelector('[data-chart="consent-source-tcf"][data-drawn="3"] canvas');
     await shot(page, 'console-consent');
     await page.close();
   });
 
   it('read-only: pages show, but the policy cannot be saved and dead letters cannot be replayed', async () => {
     const page = await (await browser.newContext()).newPage();
-    await signIn(page, E2E_READONLY_TOKEN, '/console/delivery');
+    await signIn(page, E2E_READONLY_TOKEN, '/console');
+    // The overview links every page; the first Tab reaches the skip link, Enter moves focus to the content.
+    expect(await page.$$eval('ul.cards a', (links) => links.map((a) => a.textContent))).toEqual(['Delivery', 'Consent', 'Policy']);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await shot(page, 'console-overview');
+    await page.goto(`${stack.gateway.url}/console/delivery`);
     expect(await page.textContent('.role')).toBe('read-only');
     expect(await page.$('#dead-letters + button')).toBeNull();
     await page.goto(`${stack.gateway.url}/console/policy`);

@@ -10,8 +10,8 @@ import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
 import { countIngest, healthRoute, metricsRoute, observeRequests } from './observability/index.ts';
-import { consoleRoute } from './console/console-route.tsx';
-import { eventFateRoute } from './event-fate/event-fate-route.ts';
+import { consoleRoute } from './console/index.ts';
+import { eventFateRoute } from './event-fate/index.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()

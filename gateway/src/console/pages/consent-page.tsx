@@ -18,7 +18,9 @@ export const consentPage: ConsolePage = {
     const shares = await consentShares(env, site.id, window.since);
     const jurisdictions = [...new Set(shares.map((s) => s.jurisdiction))];
     const overall = await consentShareSeries(env, site.id, window);
-    const perJurisdiction = await Promise.all(jurisdictions.map(async (j) => [j, await consentShareSeries(env, site.id, window, j)] as const));
+    const sources = [...new Set(shares.map((s) => s.source))];
+    const perJurisdiction = await Promise.all(jurisdictions.map(async (j) => [j, await consentShareSeries(env, site.id, window, { jurisdiction: j })] as const));
+    const perSource = await Promise.all(sources.map(async (s) => [s, await consentShareSeries(env, site.id, window, { source: s })] as const));
     const total = shares.reduce((sum, s) => sum + s.total, 0);
     return (
       <>
@@ -58,10 +60,17 @@ export const consentPage: ConsolePage = {
             ))}
           </tbody>
         </table>
+        <h2>Per jurisdiction</h2>
         <div class="charts">
           <TimeChart id="consent-all" title="All jurisdictions: share of decisions" x={window.buckets} unit="%" series={DECISIONS.map((d) => ({ label: d, values: overall[d]! }))} />
           {perJurisdiction.map(([j, series]) => (
             <TimeChart id={`consent-${j}`} title={`${j}: share of decisions`} x={window.buckets} unit="%" series={DECISIONS.map((d) => ({ label: d, values: series[d]! }))} />
+          ))}
+        </div>
+        <h2>Per signal source</h2>
+        <div class="charts">
+          {perSource.map(([source, series]) => (
+            <TimeChart id={`consent-source-${source}`} title={`Signal ${source}: share of decisions`} x={window.buckets} unit="%" series={DECISIONS.map((d) => ({ label: d, values: series[d]! }))} />
           ))}
         </div>
       </>

@@ -41,12 +41,17 @@ export async function consentShares(env: Env, siteId: string, since: number): Pr
 }
 
 /** Share (%) of each decision per bucket, optionally for one jurisdiction; null where a bucket has no decision (a gap, not 0 %). */
-export async function consentShareSeries(env: Env, siteId: string, window: TimeWindow, jurisdiction?: string): Promise<Record<string, Array<number | null>>> {
+export async function consentShareSeries(
+  env: Env,
+  siteId: string,
+  window: TimeWindow,
+  filter: { jurisdiction?: string; source?: string } = {},
+): Promise<Record<string, Array<number | null>>> {
   const { results } = await env.DB.prepare(
     `SELECT decision, (created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS n FROM consent_audit
-      WHERE site_id = ? AND created_at >= ? AND (?5 IS NULL OR jurisdiction = ?5) GROUP BY decision, bucket`,
+      WHERE site_id = ? AND created_at >= ? AND (?5 IS NULL OR jurisdiction = ?5) AND (?6 IS NULL OR ${SIGNAL_SOURCE_SQL} = ?6) GROUP BY decision, bucket`,
   )
-    .bind(window.bucketMs, window.bucketMs, siteId, window.since, jurisdiction ?? null)
+    .bind(window.bucketMs, window.bucketMs, siteId, window.since, filter.jurisdiction ?? null, filter.source ?? null)
     .all<{ decision: string; bucket: number; n: number }>();
   const counts = alignSeries(window, results.map((r) => ({ bucket: r.bucket, key: r.decision, n: r.n })), [...DECISIONS]);
   const totals = window.buckets.map((_, i) => DECISIONS.reduce((sum, d) => sum + counts[d]![i]!, 0));
