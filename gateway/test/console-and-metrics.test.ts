@@ -40,6 +40,9 @@ describe('console auth', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Secure/);
+    // The cookie holds a session value derived from the token, never the token itself.
+    expect(cookie).not.toContain(READONLY);
+    expect((await call('/console/consent', { headers: { cookie: `sluice_console=${READONLY}` } })).status).toBe(401);
     const page = await call('/console/consent', { headers: { cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('data-role="readonly"');

@@ -8,40 +8,55 @@ export type ConsoleRole = 'admin' | 'readonly';
 export const CONSOLE_COOKIE = 'sluice_console';
 
 /**
- * The role a token grants: `ADMIN_TOKEN` → admin, `ADMIN_READONLY_TOKEN` → readonly, else null.
+ * The session value the cookie holds for a token: HMAC-SHA256 keyed by the token, so the cookie never
+ * carries the token itself (which also opens the admin API) and rotating the token ends every session.
+ */
+export async function sessionValue(token: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(token), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode('sluice-console-session-v1')));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** What a request presents: a Bearer token (the secret itself), else the console cookie (its session value). */
+export type Credential = { bearer: string } | { session: string };
+
+/**
+ * The role a credential grants: `ADMIN_TOKEN` → admin, `ADMIN_READONLY_TOKEN` → readonly, else null.
  * Both are compared in constant time, always both, so timing does not tell which one matched.
  *
- * @example await consoleRole(env, bearer) // 'readonly'
+ * @example await consoleRole(env, { bearer }) // 'readonly'
  */
-export async function consoleRole(env: Env, given: string | undefined): Promise<ConsoleRole | null> {
+export async function consoleRole(env: Env, given: Credential | undefined): Promise<ConsoleRole | null> {
   if (!given) return null;
-  const admin = typeof env.ADMIN_TOKEN === 'string' && env.ADMIN_TOKEN ? await secretsEqual(given, env.ADMIN_TOKEN) : false;
-  const ro = env.ADMIN_READONLY_TOKEN;
-  const readonly = typeof ro === 'string' && ro ? await secretsEqual(given, ro) : false;
+  const check = async (secret: unknown) => {
+    if (typeof secret !== 'string' || !secret) return false;
+    return 'bearer' in given ? secretsEqual(given.bearer, secret) : secretsEqual(given.session, await sessionValue(secret));
+  };
+  const [admin, readonly] = await Promise.all([check(env.ADMIN_TOKEN), check(env.ADMIN_READONLY_TOKEN)]);
   return admin ? 'admin' : readonly ? 'readonly' : null;
 }
 
-/** The token a request carries: `Authorization: Bearer …` first, else the console cookie. */
-export function presentedToken(request: Request): string | undefined {
+/** The credential a request carries: `Authorization: Bearer …` first, else the console cookie. */
+export function presentedCredential(request: Request): Credential | undefined {
   const header = request.headers.get('authorization') ?? '';
-  if (header.startsWith('Bearer ')) return header.slice('Bearer '.length) || undefined;
+  if (header.startsWith('Bearer ')) {
+    const bearer = header.slice('Bearer '.length);
+    return bearer ? { bearer } : undefined;
+  }
   const cookie = request.headers.get('cookie') ?? '';
   for (const part of cookie.split(';')) {
     const [name, ...rest] = part.trim().split('=');
     if (name === CONSOLE_COOKIE) {
-      try {
-        return decodeURIComponent(rest.join('=')) || undefined;
-      } catch {
-        return undefined;
-      }
+      const session = rest.join('=');
+      return /^[\w-]{43}$/.test(session) ? { session } : undefined;
     }
   }
   return undefined;
 }
 
 /** `Set-Cookie` for a signed-in console (Secure when served over https, as in production). */
-export function sessionCookie(token: string, secure: boolean): string {
-  return `${CONSOLE_COOKIE}=${encodeURIComponent(token)}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=43200${secure ? '; Secure' : ''}`;
+export async function sessionCookie(token: string, secure: boolean): Promise<string> {
+  return `${CONSOLE_COOKIE}=${await sessionValue(token)}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=43200${secure ? '; Secure' : ''}`;
 }
 
 export function clearedCookie(): string {

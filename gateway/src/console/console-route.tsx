@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono';
 import type { Env } from '../env.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
-import { clearedCookie, consoleRole, isSameOrigin, presentedToken, sessionCookie, type ConsoleRole } from './console-auth.ts';
+import { clearedCookie, consoleRole, isSameOrigin, presentedCredential, sessionCookie, type ConsoleRole } from './console-auth.ts';
 import type { PageContext } from './console-page.ts';
 import { Layout } from './layout.tsx';
 import { LoginPage } from './login-page.tsx';
@@ -67,10 +67,10 @@ export const consoleRoute = new Hono<ConsoleEnv>()
     if (!isSameOrigin(c.req.raw)) return c.json({ error: { code: 'forbidden', message: 'cross-site sign-in refused' } }, 403);
     const form = await c.req.formData().catch(() => new FormData());
     const token = String(form.get('token') ?? '');
-    const role = await consoleRole(c.env, token);
+    const role = token ? await consoleRole(c.env, { bearer: token }) : null;
     if (!role) return c.html(<LoginPage error="That token is neither the admin nor the read-only token." />, 401);
     const next = String(form.get('next') ?? '/console');
-    c.header('Set-Cookie', sessionCookie(token, new URL(c.req.url).protocol === 'https:'));
+    c.header('Set-Cookie', await sessionCookie(token, new URL(c.req.url).protocol === 'https:'));
     return c.redirect(next.startsWith('/console') && !next.startsWith('//') ? next : '/console', 303);
   })
   .post('/logout', (c) => {
@@ -78,7 +78,7 @@ export const consoleRoute = new Hono<ConsoleEnv>()
     return c.redirect('/console/login', 303);
   })
   .use('*', async (c, next) => {
-    const role = await consoleRole(c.env, presentedToken(c.req.raw));
+    const role = await consoleRole(c.env, presentedCredential(c.req.raw));
     if (!role) {
       if (wantsHtml(c) && c.req.method === 'GET') return c.redirect(`/console/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
       return c.json({ error: { code: 'unauthorized', message: 'console token missing or wrong' } }, 401, { 'WWW-Authenticate': 'Bearer' });

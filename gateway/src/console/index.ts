@@ -2,7 +2,7 @@
 export { consoleRoute } from './console-route.tsx';
 export { CONSOLE_PAGES } from './pages.ts';
 export type { ConsolePage, PageContext, ActionResult } from './console-page.ts';
-export { consoleRole, presentedToken, CONSOLE_COOKIE, type ConsoleRole } from './console-auth.ts';
+export { consoleRole, presentedCredential, sessionValue, CONSOLE_COOKIE, type ConsoleRole, type Credential } from './console-auth.ts';
 export { TimeChart, type ChartSeries, type TimeChartProps } from './time-chart.tsx';
 export { timeWindow, alignSeries, WINDOWS, type TimeWindow, type WindowKey } from './time-window.ts';
 export { lineDiff, type DiffLine } from './line-diff.ts';
