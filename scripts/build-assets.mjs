@@ -3,8 +3,10 @@
 //   /sdk/<version>/...              immutable, versioned core and its lazy chunks (long cache + SRI)
 //   /sdk/manifest.json              version and SRI hashes to paste into <script integrity=…>
 //   /demo/                          the demo shop (examples/site)
+//   /console-assets/                the console's script, stylesheet and uPlot (gateway/src/console/assets)
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { buildSync } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = `${root}dist/public`;
@@ -28,5 +30,10 @@ for (const name of readdirSync(`${dist}/chunks`).filter((f) => f.endsWith('.js')
   integrity[name] = sri(source);
 }
 writeFileSync(`${out}/sdk/manifest.json`, JSON.stringify({ version, path: `/sdk/${version}/`, integrity }, null, 2));
-cpSync(`${root}examples/site`, `${out}/demo`, { recursive: true });
+cpSync(`${root}examples/site`, `${out}/demo`, { recursive: true, filter: (path) => !path.endsWith('.ts') });
+// The demo's consent banner: a real IAB TCF CMP (@iabtechlabtcf/cmpapi + core), bundled for the browser.
+buildSync({ entryPoints: [`${root}examples/site/cmp/demo-cmp.ts`], bundle: true, minify: true, format: 'iife', target: 'es2022', outfile: `${out}/demo/cmp.js`, logLevel: 'warning' });
+// The console's client side: its own script and stylesheet, and uPlot (charts) from node_modules.
+cpSync(`${root}gateway/src/console/assets`, `${out}/console-assets`, { recursive: true });
+for (const name of ['uPlot.iife.min.js', 'uPlot.min.css']) cpSync(`${root}node_modules/uplot/dist/${name}`, `${out}/console-assets/${name}`);
 console.log(`built dist/public (sdk ${version})`);

@@ -6,6 +6,10 @@ import { describeRequest, startGa4Sink, startGoogleAdsSink, startMetaSink, start
 import { DEMO_SECRETS, demoKvEntries, demoSiteConfigAllDestinations } from './demo-site.ts';
 import { startGateway } from './wrangler-dev.ts';
 import { repoRoot } from './repo-root.ts';
+import { printBanner } from './banner.ts';
+import { assertPortFree } from './port-check.ts';
+import { ensureDevVar, readDevVar } from './dev-vars.ts';
+import { seedDemoPolicy } from './seed-demo-policy.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const SINK_PORTS = {
@@ -15,6 +19,12 @@ const SINK_PORTS = {
   tiktok: Number(process.env.TIKTOK_SINK_PORT ?? 9633),
 };
 const ROOT = `${repoRoot()}/`;
+/** Stands in for Cloudflare's edge geo locally: the demo visitor is in the EEA, so the TCF banner decides. */
+const DEMO_GEO = process.env.DEMO_GEO ?? 'DE';
+await assertPortFree(PORT, 'PORT');
+for (const [name, port] of Object.entries(SINK_PORTS)) {
+  await assertPortFree(port, `${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_SINK_PORT`);
+}
 
 // Secrets live in .dev.vars locally (git-ignored), never in code or KV. Missing demo secrets are appended.
 const devVars = `${ROOT}.dev.vars`;
@@ -25,6 +35,8 @@ if (missing.length) {
   writeFileSync(devVars, `${present}${present && !present.endsWith('\n') ? '\n' : ''}${missing.map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
   console.log(`wrote ${missing.map(([k]) => k).join(', ')} to .dev.vars`);
 }
+
+ensureDevVar(`${ROOT}.dev.vars`, 'ADMIN_READONLY_TOKEN');
 
 const sinks: Record<keyof typeof SINK_PORTS, RunningSink> = {
   meta: await startMetaSink(SINK_PORTS.meta),
@@ -42,9 +54,11 @@ const gateway = await startGateway({
     GOOGLE_ADS_API_BASE_URL: sinks.googleAds.url,
     GOOGLE_OAUTH_BASE_URL: sinks.googleAds.url,
     TIKTOK_API_BASE_URL: sinks.tiktok.url,
+    GEO_OVERRIDE: DEMO_GEO,
   },
-  inheritOutput: true,
+  logFile: `${ROOT}.wrangler/dev.log`,
 });
+await seedDemoPolicy(gateway.url, readDevVar(`${ROOT}.dev.vars`, 'ADMIN_TOKEN') ?? '');
 
 // Every sink request is printed as it arrives, with access tokens, API secrets and OAuth credentials redacted.
 const seen = { meta: 0, ga4: 0, googleAds: 0, tiktok: 0 };
@@ -55,18 +69,18 @@ setInterval(() => {
   }
 }, 500);
 
-console.log(`
-  Sluice is running.
-  Demo shop:        ${gateway.url}/demo/
-  Gateway health:   ${gateway.url}/healthz
-  SDK (first-party) ${gateway.url}/sdk.js
-  Local sinks (what would have been sent; printed below as it arrives, secrets redacted):
-    Meta            ${sinks.meta.url}/_sink/received
-    GA4             ${sinks.ga4.url}/_sink/received
-    Google Ads      ${sinks.googleAds.url}/_sink/received
-    TikTok          ${sinks.tiktok.url}/_sink/received
-  Press Ctrl+C to stop.
-`);
+printBanner({
+  gatewayUrl: gateway.url,
+  sinks: [
+    { name: 'Meta', url: sinks.meta.url },
+    { name: 'GA4', url: sinks.ga4.url },
+    { name: 'Google Ads', url: sinks.googleAds.url },
+    { name: 'TikTok', url: sinks.tiktok.url },
+  ],
+  devVarsPath: `${ROOT}.dev.vars`,
+  logPath: `${ROOT}.wrangler/dev.log`,
+  geo: DEMO_GEO,
+});
 
 const shutdown = async () => {
   await gateway.stop();

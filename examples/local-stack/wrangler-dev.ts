@@ -1,5 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   vars?: Record<string, string>;
   /** Print wrangler's output (npm start) instead of collecting it (tests). */
   inheritOutput?: boolean;
+  /** Append wrangler's output to this file instead (npm start: a quiet terminal, the log on disk). */
+  logFile?: string;
 }
 
 export interface RunningGateway {
@@ -47,14 +50,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const child = spawn(
     process.execPath,
     [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--persist-to', persistTo, '--show-interactive-dev-session=false', ...vars],
-    { cwd: ROOT, env: WRANGLER_ENV, stdio: ['ignore', options.inheritOutput ? 'inherit' : 'pipe', options.inheritOutput ? 'inherit' : 'pipe'], detached: true },
+    { cwd: ROOT, env: WRANGLER_ENV, stdio: ['ignore', ...outputTo(options)], detached: true },
   );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let collected = '';
+  child.stdout?.on('data', (d: Buffer) => (collected += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (collected += d.toString()));
+  const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : collected);
   const url = `http://127.0.0.1:${options.port}`;
-  await waitForHealth(url, child, () => output);
-  return { url, persistTo, output: () => output, stop: () => stop(child) };
+  await waitForHealth(url, child, output);
+  return { url, persistTo, output, stop: () => stop(child) };
+}
+
+function outputTo(options: GatewayOptions): ['inherit', 'inherit'] | ['pipe', 'pipe'] | [number, number] {
+  if (options.logFile) {
+    mkdirSync(dirname(options.logFile), { recursive: true });
+    const fd = openSync(options.logFile, 'a');
+    return [fd, fd];
+  }
+  return options.inheritOutput ? ['inherit', 'inherit'] : ['pipe', 'pipe'];
 }
 
 async function wrangler(args: string[]): Promise<void> {

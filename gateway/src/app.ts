@@ -16,10 +16,18 @@ import { experimentsAdminRoute } from './decide/experiments-admin-route.ts';
 import { privacyAdminRoute } from './rights/privacy-admin-route.ts';
 import { planAdminRoute } from './plan/plan-admin-route.ts';
 import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavailable.ts';
+import { countIngest, healthRoute, metricsRoute, observeRequests } from './observability/index.ts';
+import { consoleRoute } from './console/index.ts';
+import { eventFateRoute } from './event-fate/index.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
-  .get('/healthz', (c) => c.json({ ok: true }))
+  .use('*', observeRequests())
+  .route('/healthz', healthRoute)
+  .route('/metrics', metricsRoute)
+  .route('/console', consoleRoute)
+  .route('/v1/event-fate', eventFateRoute)
+  .use('/v1/batch', countIngest())
   .route('/v1/batch', batchRoute)
   .route('/v1/config', configRoute)
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)

@@ -14,10 +14,12 @@ export interface Env {
   META_API_VERSION: string;
   /** Secret for `/v1/admin/*` consent policy and GVL routes (Bearer token, compared in constant time). */
   ADMIN_TOKEN?: string;
-  /** Secret: a read-only admin token (status, reports, records; every write answers 403). */
+  /** Secret: a read-only admin token — console, status, reports, records; every write answers 403. */
   ADMIN_READONLY_TOKEN?: string;
   /** Google Analytics User Deletion API base URL (default https://www.googleapis.com; the local sink in tests). */
   GA_USER_DELETION_API_BASE_URL?: string;
+  /** Secret: a dedicated Bearer token for Prometheus scrapes of `/metrics`. */
+  METRICS_TOKEN?: string;
   /** Local runs only: stands in for Cloudflare edge geo (`DE`, `US-CA`); unset in production. */
   GEO_OVERRIDE?: string;
   GA4_API_BASE_URL: string;

@@ -1,20 +1,33 @@
 import type { SendOutcome } from './destination.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { childSpan, formatTraceparent, parseTraceparent } from '../observability/traceparent.ts';
+import { logJson } from '../observability/log-json.ts';
 
 /** Result of one POST: the response, or why there was none (timeout, connection refused). */
 export type PostResult = { response: Response } | { networkError: string };
 
-/** POSTs JSON with a client timeout. Never throws: a network failure is a retryable outcome, not an exception. */
+/**
+ * POSTs JSON with a client timeout. Never throws: a network failure is a retryable outcome, not an exception.
+ * Each POST is a span of a W3C trace: the caller's `traceparent` header names the trace (a new one
+ * without it), the vendor receives our span's `traceparent`, and one JSON log line records host,
+ * status and duration (never the body or the query).
+ */
 export async function postJson(url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+  const span = childSpan(parseTraceparent(headers.traceparent));
+  const started = Date.now();
+  const log = (status: number | string) =>
+    logJson('info', 'destination post', { traceId: span.traceId, spanId: span.spanId, host: new URL(url).host, status, ms: Date.now() - started });
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...headers, traceparent: formatTraceparent(span) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    log(response.status);
     return { response };
   } catch (error) {
+    log(`network: ${(error as Error).name}`);
     return { networkError: `network: ${(error as Error).name}` };
   }
 }
