@@ -9,6 +9,8 @@ import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
 import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
+import { modelsRoute } from './models/models-route.ts';
+import { modelsAdminRoute } from './models/models-admin-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -17,6 +19,8 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/config', configRoute)
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)
   .route('/v1/admin/gvl', gvlAdminRoute)
+  .route('/v1/admin/sites/:site/models', modelsAdminRoute)
+  .route('/v1/models', modelsRoute)
   .route('/v1/pixel-ids', pixelIdsRoute)
   .route('/v1/admin/sites/:site', deliveryAdminRoute)
   .route('/', assetsRoute);
