@@ -8,11 +8,13 @@ import { retryDelayMs } from './transport/backoff.ts';
 import { splitBatches } from './transport/split-batches.ts';
 import { withFlushLock } from './transport/flush-lock.ts';
 import { readLocal, removeLocal, setStorageAllowed, storageAllowed, writeLocal } from './identity/device-storage.ts';
-import { adoptVisitorId, resetVisitor } from './identity/visitor.ts';
+import { adoptVisitorId, resetVisitor, visitorId } from './identity/visitor.ts';
 import { loadConsentGate } from './consent/load-consent-gate.ts';
 import type { ConsentGateLike } from './consent/consent-gate-like.ts';
 import { autotrackPageViews } from './autotrack/page-views.ts';
 import { reportError } from './safe.ts';
+import type { Candidate, RankResult } from './rank/rank-types.ts';
+import type { Ranker } from './rank/ranker.ts';
 
 export const DEFAULT_BATCH_SIZE = 20;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -47,6 +49,11 @@ export class Client {
   #pixelIds: { eventId: string; vendors: string[] }[] = [];
   readonly #channel: BroadcastChannel | undefined;
   readonly stats: SluiceStats = { queued: 0, sent: 0, droppedOverflow: 0, droppedConsent: 0 };
+  /** Personalization (the lazy `rank` chunk): allowed by consent?, the chunk, events it has not seen yet. */
+  #personal = false;
+  #ranker: Promise<Ranker> | undefined;
+  #seen: Event[] = [];
+  #observe: ((event: Event) => void) | undefined;
 
   constructor(private readonly options: SluiceOptions) {
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`sluice-${options.writeKey}`) : undefined;
@@ -80,10 +87,23 @@ export class Client {
     return this.#capture(buildEvent({ type: 'identify' }, this.#identity, undefined, user, options));
   }
 
-  /** Forgets the user and the anonymous id (logout). Queued events keep the ids they had. */
+  /** Forgets the user, the anonymous id and the on-device features (logout). Queued events keep the ids they had. */
   reset(): void {
     this.#identity = {};
     resetVisitor();
+    this.#purge();
+  }
+
+  /** Ranks on the device when consent allows personalization; otherwise (or on any failure) the page's order. */
+  rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
+    return this.#personal
+      ? this.#rank().then((r) => r.rank(slot, candidates))
+      : Promise.resolve({ items: candidates, scores: null, source: 'consent', click() {} });
+  }
+
+  /** Each feature's contribution to the top item of the slot's last ranking, on the device only. */
+  explain(slot: string) {
+    return this.#personal ? this.#rank().then((r) => r.explain(slot)) : Promise.resolve(null);
   }
 
   /** Tells the SDK which event ids the page also gave to browser pixels (`fbq`, `gtag`, `ttq`), for the dedup audit. */
@@ -98,6 +118,7 @@ export class Client {
       this.#categories = state.categories;
       if (this.#gate) this.#updateGate(this.#gate, state.categories);
     }
+    if (state.personalization !== undefined) this.#personalize(state.personalization);
     if (state.storage === undefined) return;
     const allowed = state.storage && this.options.persist !== false;
     setStorageAllowed(state.storage);
@@ -134,6 +155,7 @@ export class Client {
   #capture(event: Event): string {
     // An event that cannot be serialized (a circular property) would block the queue forever.
     JSON.stringify(event);
+    if (this.#personal) this.#observe ? this.#observe(event) : this.#seen.push(event);
     if (this.#preConsent) {
       if (this.#preConsent.length < MAX_PRE_CONSENT_EVENTS) this.#preConsent.push(event);
       else this.stats.droppedConsent++;
@@ -190,6 +212,7 @@ export class Client {
 
   /** Storage follows consent: allowed once any purpose is granted, withdrawn with the last one. */
   #consentChanged(gate: ConsentGateLike<Event>): void {
+    this.#personalize(gate.purposes().personalization === 'granted');
     const granted = gate.status() !== 'pending' && Object.values(gate.purposes()).includes('granted');
     if (granted !== storageAllowed()) this.setConsent({ storage: granted });
   }
@@ -293,6 +316,37 @@ export class Client {
 
   #idb() {
     return loadChunk<typeof import('./queue/idb-chunk.ts')>(this.options.endpoint, 'idb');
+  }
+
+  /** Allowed: load the rank chunk when the page is idle. Not allowed: delete the on-device features. */
+  #personalize(on: boolean): void {
+    if (!this.options.personalize) return;
+    if (!on) this.#purge();
+    else if (!this.#personal) (self.requestIdleCallback ?? setTimeout)(() => void this.#rank().catch(reportError));
+    this.#personal = on;
+  }
+
+  #purge(): void {
+    this.#seen = [];
+    this.#ranker?.then((r) => r.purge(), reportError);
+    this.#ranker = this.#observe = undefined;
+    try {
+      // Also what an earlier page stored, when this page never loaded the chunk.
+      indexedDB.deleteDatabase('sluice-features');
+    } catch {
+      // no IndexedDB here (sandboxed frame): nothing was stored
+    }
+  }
+
+  #rank(): Promise<Ranker> {
+    return (this.#ranker ??= loadChunk<typeof import('./rank/rank-chunk.ts')>(this.options.endpoint, 'rank').then(async (m) => {
+      const ranker = await m.createRanker({
+        options: this.options,
+        allowed: () => this.#personal, persist: storageAllowed, visitorId, track: (e, p) => this.track(e, p), seen: this.#seen,
+      });
+      this.#observe = ranker.observe;
+      return ranker;
+    }));
   }
 
   #run<T>(op: () => Promise<T>): Promise<T> {

@@ -11,8 +11,10 @@
 import { Client } from './client.ts';
 import { safe, setErrorHandler } from './safe.ts';
 import type { CallOptions, ConsentState, Properties, SluiceOptions, SluiceStats, UserFields } from './types.ts';
+import type { Candidate } from './rank/rank-types.ts';
 
 export type { SluiceOptions, Properties, UserFields, CallOptions, ConsentState, SluiceStats } from './types.ts';
+export type { Candidate, RankResult, Explanation, PersonalizeOptions } from './rank/rank-types.ts';
 
 let client: Client | undefined;
 
@@ -45,6 +47,16 @@ export const setConsent = safe((state: ConsentState) => client?.setConsent(state
 
 /** Reports that `eventId` was also given to these browser pixels (`meta`, `google`, `tiktok`): feeds the dedup audit. */
 export const reportPixel = safe((eventId: string, vendors: string[]) => client?.reportPixel(eventId, vendors));
+
+/**
+ * Orders `candidates` for `slot` on the device (the page's order when consent, the model or time does not allow).
+ * @example
+ * const { items, click } = await sluice.rank('home', products.map((p) => ({ id: p.sku, category: p.category })));
+ */
+export const rank = safe((slot: string, candidates: Candidate[]) => client?.rank(slot, candidates));
+
+/** Each feature's contribution to the top item of the slot's last ranking; computed and kept on the device. */
+export const explain = safe((slot: string) => client?.explain(slot));
 
 /** Queued, sent and dropped counts since the page loaded. */
 export const stats = safe((): SluiceStats | undefined => (client ? { ...client.stats } : undefined));
