@@ -13,8 +13,9 @@ import type { ModelSession } from './model-session.ts';
  */
 export async function ortSession(file: Uint8Array, input: string, output: string): Promise<ModelSession> {
   ort.env.wasm.numThreads = 1;
-  // The wasm sits next to this chunk under the same immutable, versioned path.
-  ort.env.wasm.wasmPaths = new URL('./', import.meta.url).href;
+  // The wasm sits next to this chunk under the same immutable, versioned path. Only the wasm: a
+  // string prefix would make ORT import its separate .mjs glue too, which this bundle already inlines.
+  ort.env.wasm.wasmPaths = { wasm: new URL('./ort-wasm-simd-threaded.wasm', import.meta.url).href };
   const session = await ort.InferenceSession.create(file);
   return {
     runtime: 'onnxruntime',

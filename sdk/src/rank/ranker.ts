@@ -55,12 +55,15 @@ export async function createRanker(context: RankerContext) {
     clearTimeout(writeTimer);
     if (ctx.persist()) writeTimer = setTimeout(() => void writeFeatures(state).catch(reportError), FEATURE_WRITE_DELAY_MS);
   };
+  const count = (event: Event) => ctx.allowed() && observe(state, event, Date.now());
+  // Events the core buffered before it started handing them over (it does once this resolves).
+  const drain = () => ctx.seen.length && (ctx.seen.splice(0).forEach(count), save());
   const see = (event: Event) => {
-    if (!ctx.allowed()) return;
-    observe(state, event, Date.now());
+    drain();
+    count(event);
     save();
   };
-  ctx.seen.splice(0).forEach(see);
+  drain();
 
   const base = ctx.endpoint.replace(/\/$/, '');
   const load = async (manifest: ServedManifest, url: string): Promise<ModelSession | Failure> => {
@@ -120,6 +123,7 @@ export async function createRanker(context: RankerContext) {
     async rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
       const given = candidates.slice();
       if (!ctx.allowed()) return outcome(slot, given, null, 'consent');
+      drain();
       model ??= loadModel().catch((error) => (reportError(error), { failed: 'unavailable' as const }));
       let timer: ReturnType<typeof setTimeout> | undefined;
       const loaded = await Promise.race([model, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ctx.personalize.timeoutMs ?? DEFAULT_RANK_TIMEOUT_MS)))]);
