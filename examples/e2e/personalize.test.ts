@@ -240,6 +240,22 @@ describe('ranking on the device', () => {
     await admin(LR, { action: 'end-canary' });
   });
 
+  it('the demo shop ranks its "For you" list on the device once the visitor opts in, says so, and explains it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('request', (r) => requests.push({ url: r.url(), body: r.postData() ?? '' }));
+    await page.goto(stack.shopUrl);
+    await expect.poll(() => page.textContent('#for-you-note')).toContain("shop's own order");
+    await page.check('#for-you-consent');
+    await expect.poll(() => page.textContent('#for-you-note'), { timeout: 10_000 }).toContain('Ranked on your device by obd-click-lr 1.0.0');
+    for (let i = 0; i < 3; i++) await page.click('#for-you-list li:last-child button');
+    await page.click('#for-you-why');
+    await expect.poll(() => page.textContent('#for-you-explanation')).toMatch(/Why ".+" is first \(exact, computed on this device\)/);
+    const text = (await page.textContent('#for-you-explanation'))!;
+    for (const m of text.matchAll(/(?:value|contribution) ([+-]?\d+\.\d+)/g)) if (Number(m[1]) !== 0 && Number(m[1]) !== 1) secrets.add(m[1]!.replace(/^\+/, ''));
+    await context.close();
+  });
+
   it('no feature value, score or feature name appears in any request the pages made', () => {
     expect(requests.length).toBeGreaterThan(50);
     expect(secrets.size).toBeGreaterThan(20);

@@ -1,11 +1,12 @@
 // `npm start`: the gateway in wrangler dev (workerd, local state in .wrangler/state) with the demo site seeded,
 // a local Meta sink standing in for graph.facebook.com, and the URL to open.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { startMetaSink } from '../sinks/index.ts';
 import { DEMO_META_TOKEN_SECRET, demoKvEntries } from './demo-site.ts';
 import { startGateway } from './wrangler-dev.ts';
 import { repoRoot } from './repo-root.ts';
+import { publishModels } from './publish-models.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const META_SINK_PORT = Number(process.env.META_SINK_PORT ?? 9630);
@@ -28,6 +29,10 @@ const gateway = await startGateway({
   vars: { META_API_BASE_URL: sink.url },
   inheritOutput: true,
 });
+
+// The committed on-device models (edge-models/models), published and live, for the demo's "For you" list.
+const adminToken = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(`${ROOT}.dev.vars`, 'utf8'))?.[1];
+if (adminToken) await publishModels(gateway.url, adminToken).catch((error) => console.warn(`models not published: ${error.message}`));
 
 let seen = 0;
 setInterval(() => {
