@@ -42,6 +42,7 @@ const elementwise = (f: (x: number, y: number) => number): Op => ([a, b]) => {
   const dims = broadcast(a!.dims, b!.dims);
   const data = new Float32Array(size(dims));
   if (size(a!.dims) === data.length && size(b!.dims) === data.length) for (let i = 0; i < data.length; i++) data[i] = f(a!.data[i]!, b!.data[i]!);
+  else if (b!.data.length === 1) for (let i = 0, y = b!.data[0]!; i < data.length; i++) data[i] = f(a!.data[i]!, y);
   else {
     const ia = broadcastIndex(a!.dims, dims);
     const ib = broadcastIndex(b!.dims, dims);

@@ -49,6 +49,7 @@ export async function createRanker(context: RankerContext) {
   expire(state, Date.now(), ttl);
   let writeTimer: ReturnType<typeof setTimeout> | undefined;
   let model: Promise<Loaded | Failure> | undefined;
+  let ready: Loaded | Failure | undefined;
   const last = new Map<string, { row: Float32Array; item: string; loaded: Loaded }>();
 
   const save = () => {
@@ -124,9 +125,10 @@ export async function createRanker(context: RankerContext) {
       const given = candidates.slice();
       if (!ctx.allowed()) return outcome(slot, given, null, 'consent');
       drain();
-      model ??= loadModel().catch((error) => (reportError(error), { failed: 'unavailable' as const }));
+      model ??= loadModel().catch((error) => (reportError(error), { failed: 'unavailable' as const })).then((m) => (ready = m));
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const loaded = await Promise.race([model, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ctx.personalize.timeoutMs ?? DEFAULT_RANK_TIMEOUT_MS)))]);
+      // Once loaded, no timer per call (a warm rank is a few tens of µs; a timer costs some of them).
+      const loaded = ready ?? (await Promise.race([model, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ctx.personalize.timeoutMs ?? DEFAULT_RANK_TIMEOUT_MS)))]));
       clearTimeout(timer);
       if (loaded === 'timeout') return outcome(slot, given, null, 'timeout');
       if ('failed' in loaded) return outcome(slot, given, null, loaded.failed);
