@@ -153,6 +153,19 @@ describe('ranking on the device', () => {
     expect(r.scores).toBeNull();
     await page.context().close();
 
+    // slow: over the time budget the page's order comes back at once, and the model serves the next call
+    const slow = await shop({ runtime: 'tiny', timeoutMs: 300 });
+    await slow.route(/\/v1\/models\/obd-click-lr\/1\.0\.0/, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    const started = Date.now();
+    const late = await rank(slow);
+    expect([late.source, Date.now() - started < 1200]).toEqual(['timeout', true]);
+    expect(late.items.map((c) => c.id)).toEqual(CANDIDATES.map((c) => c.id));
+    await expect.poll(async () => (await rank(slow)).source, { timeout: 10_000 }).toBe('model');
+    await slow.context().close();
+
     const denied = await (await browser.newContext()).newPage();
     await denied.route(`${stack.gateway.url}/rank-shop/`, (route) => route.fulfill({ contentType: 'text/html', body: '<script src="/sdk.js"></script>' }));
     await denied.goto(`${stack.gateway.url}/rank-shop/`);
@@ -230,6 +243,18 @@ describe('ranking on the device', () => {
       expect([r.source, r.version]).toEqual(['model', expected]);
       await page.context().close();
     }
+    // shadow: the candidate scores beside the live model; only whether their top items agree is reported
+    await admin(LR, { action: 'end-canary' });
+    await admin(LR, { action: 'shadow', version: '2.0.0' });
+    const shadowed = await shop({ visitor: inCanary });
+    const s = await rank(shadowed);
+    expect([s.source, s.version]).toEqual(['model', '1.0.0']);
+    await shadowed.evaluate(() => sluice.flush());
+    const impression = requests.filter((q) => q.url.includes('/v1/batch')).flatMap((q) => (JSON.parse(q.body) as { events: { event?: string; properties?: Record<string, unknown> }[] }).events)
+      .filter((e) => e.event === 'Slot Impression' && e.properties?.shadow_version).at(-1);
+    expect(impression?.properties).toMatchObject({ model_version: '1.0.0', shadow_version: '2.0.0', shadow_top_agrees: expect.any(Boolean) });
+    await shadowed.context().close();
+    await admin(LR, { action: 'end-shadow' });
     await admin(LR, { action: 'kill', killed: true });
     const killed = await shop({ visitor: inCanary });
     const k = await rank(killed);
@@ -237,7 +262,6 @@ describe('ranking on the device', () => {
     expect(k.items.map((c) => c.id)).toEqual(CANDIDATES.map((c) => c.id));
     await killed.context().close();
     await admin(LR, { action: 'kill', killed: false });
-    await admin(LR, { action: 'end-canary' });
   });
 
   it('the demo shop ranks its "For you" list on the device once the visitor opts in, says so, and explains it', async () => {

@@ -67,6 +67,9 @@ describe('model registry', () => {
     const bad = await call(`${ADMIN_BASE}/${NAME}/versions/1.0.0`, { method: 'PUT', headers: ADMIN, body: JSON.stringify({ manifest: tampered, file: btoa(String.fromCharCode(...v.file)) }) });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('invalid_model');
+    const badSpec = { ...v.manifest, featureSpec: v.manifest.featureSpec.slice(1) };
+    const spec = await call(`${ADMIN_BASE}/${NAME}/versions/1.0.0`, { method: 'PUT', headers: ADMIN, body: JSON.stringify({ manifest: badSpec, file: btoa(String.fromCharCode(...v.file)) }) });
+    expect([spec.status, spec.body.error.message]).toEqual([422, expect.stringContaining('featureSpec')]);
     const wrongName = await call(`${ADMIN_BASE}/other-model/versions/1.0.0`, { method: 'PUT', headers: ADMIN, body: v.body });
     expect(wrongName.status).toBe(422);
     expect((await publish('1.0.0', 1)).status).toBe(201);

@@ -24,5 +24,8 @@ export const ModelManifestSchema = z.looseObject({
   operators: z.array(z.string()),
   explanation: z.enum(['exact-linear', 'approximate-occlusion']),
   created: z.string(),
+}).refine((m) => m.inputs[0]!.shape.length === 2 && m.inputs[0]!.shape[1] === m.featureSpec.length && m.featureSpec.every((f, i, all) => f.column < all.length && all.findIndex((g) => g.column === f.column) === i), {
+  message: 'featureSpec must name each column of the [N, d] input exactly once',
+  path: ['featureSpec'],
 });
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
