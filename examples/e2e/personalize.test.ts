@@ -243,6 +243,9 @@ describe('ranking on the device', () => {
       expect([r.source, r.version]).toEqual(['model', expected]);
       await page.context().close();
     }
+    // the canary is chosen by a bucket the SDK hashed: the visitor id itself is in no model request
+    expect(requests.filter((q) => q.url.includes('/v1/models/')).length).toBeGreaterThan(3);
+    expect(requests.filter((q) => q.url.includes('/v1/models/') && q.url.includes('visitor-e2e-'))).toEqual([]);
     // shadow: the candidate scores beside the live model; only whether their top items agree is reported
     await admin(LR, { action: 'end-canary' });
     await admin(LR, { action: 'shadow', version: '2.0.0' });

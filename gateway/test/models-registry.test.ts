@@ -100,6 +100,11 @@ describe('model registry', () => {
     expect(share).toBeLessThan(0.28);
     expect((await assignment(ids[0]!)).body.cohort).toBe(cohorts[0]);
     expect((await assignment()).body.cohort).toBe('live');
+    // the SDK sends the bucket it hashed itself (no visitor id in the URL); out-of-range buckets are ignored
+    const bucketed = (b: string) => call(`${BASE}/v1/models/${NAME}?key=${WRITE_KEY}&b=${b}`, { headers: { origin: ORIGIN } });
+    expect((await bucketed('1999')).body.cohort).toBe('canary');
+    expect((await bucketed('2000')).body.cohort).toBe('live');
+    expect((await bucketed('99999')).body.cohort).toBe('live');
   });
 
   it('kill switch serves no model; shadow is offered beside the live one; rollback returns to the previous live version', async () => {

@@ -23,8 +23,8 @@ function nameOf(raw: string | undefined): string {
 }
 
 /**
- * `GET /v1/models/:name?key=…&vid=…` → the manifest of the version this visitor should use (canary by a
- * stable hash of the visitor id; none when killed), with the file's URL and the shadow candidate.
+ * `GET /v1/models/:name?key=…&b=<bucket>` (or `&vid=<visitor id>`, or the visitor cookie) → the manifest of the
+ * version this visitor should use (canary by a stable hash of the visitor id; none when killed), with the file's URL and the shadow candidate.
  * `GET /v1/models/:name/:version?key=…` → the file, immutable, `ETag` = its SHA-256.
  */
 export const modelsRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>()
@@ -34,8 +34,11 @@ export const modelsRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>
     const name = nameOf(c.req.param('name'));
     const state = await loadRollout(c.env.CONFIG, site.id, name);
     if (!state) throw new ApiError(404, ErrorCode.NotFound, `no model "${name}"`);
+    // The SDK sends its bucket (SHA-256 of model:visitor id, computed on the device) so that no id is in the URL;
+    // `vid` or the first-party cookie serve other clients.
+    const b = c.req.query('b');
     const vid = c.req.query('vid') ?? readVisitorCookie(c.req.raw);
-    const bucket = vid && VISITOR_ID.test(vid) ? await visitorBucket(name, vid) : undefined;
+    const bucket = b !== undefined && /^\d{1,4}$/.test(b) ? Number(b) : vid && VISITOR_ID.test(vid) ? await visitorBucket(name, vid) : undefined;
     const assignment = chooseVersion(state, bucket);
     const key = encodeURIComponent(c.req.query('key') ?? '');
     const url = (version: string) => `/v1/models/${name}/${encodeURIComponent(version)}?key=${key}`;

@@ -80,7 +80,9 @@ export async function createRanker(context: RankerContext) {
     }
   };
   const loadModel = async (): Promise<Loaded | Failure> => {
-    const q = `?key=${encodeURIComponent(ctx.writeKey)}&vid=${encodeURIComponent(ctx.visitorId())}`;
+    // The canary bucket, hashed here: the visitor id never goes into a URL (same hash as the gateway's visitorBucket).
+    const digest = new DataView(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${ctx.personalize.model}:${ctx.visitorId()}`)));
+    const q = `?key=${encodeURIComponent(ctx.writeKey)}&b=${digest.getUint32(0) % 10_000}`;
     const response = await fetch(`${base}/v1/models/${encodeURIComponent(ctx.personalize.model)}${q}`, { credentials: 'include' });
     if (!response.ok) return { failed: 'unavailable' };
     const a = (await response.json()) as { killed: boolean; cohort: string; manifest: ServedManifest | null; url: string | null; shadow: { manifest: ServedManifest; url: string } | null };
