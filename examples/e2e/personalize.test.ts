@@ -153,6 +153,19 @@ describe('ranking on the device', () => {
     expect(r.scores).toBeNull();
     await page.context().close();
 
+    // the rank chunk itself cannot load (blocked, offline): the page's order, no error thrown into the page
+    const blocked = await browser.newContext();
+    await blocked.route('**/sluice-rank.js', (route) => route.abort());
+    const bp = await blocked.newPage();
+    await bp.goto(`${stack.gateway.url}/demo/playground.html`);
+    const b = await bp.evaluate((c) => {
+      sluice.init({ endpoint: location.origin, writeKey: 'demo_write_key_0001', personalize: { model: 'obd-click-lr' } });
+      sluice.setConsent({ personalization: true });
+      return sluice.rank('home', c)!.then((r) => ({ source: r.source, ids: r.items.map((x) => x.id) }));
+    }, CANDIDATES);
+    expect(b).toEqual({ source: 'unavailable', ids: CANDIDATES.map((c) => c.id) });
+    await blocked.close();
+
     // slow: over the time budget the page's order comes back at once, and the model serves the next call
     const slow = await shop({ runtime: 'tiny', timeoutMs: 300 });
     await slow.route(/\/v1\/models\/obd-click-lr\/1\.0\.0/, async (route) => {

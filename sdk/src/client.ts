@@ -53,7 +53,6 @@ export class Client {
   #personal = false;
   #ranker: Promise<Ranker> | undefined;
   #seen: Event[] = [];
-  #observe: ((event: Event) => void) | undefined;
 
   constructor(private readonly options: SluiceOptions) {
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`sluice-${options.writeKey}`) : undefined;
@@ -96,14 +95,15 @@ export class Client {
 
   /** Ranks on the device when consent allows personalization; otherwise (or on any failure) the page's order. */
   rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
-    return this.#personal
-      ? this.#rank().then((r) => r.rank(slot, candidates))
-      : Promise.resolve({ items: candidates, scores: null, source: 'consent', click() {} });
+    const given: RankResult = { items: candidates, scores: null, source: 'consent', click() {} };
+    // A chunk that fails to load (offline, blocked) still answers with the page's order; the chunk's rank never rejects.
+    return this.#personal ? this.#rank().then((r) => r.rank(slot, candidates), () => ({ ...given, source: 'unavailable' })) : Promise.resolve(given);
   }
 
   /** Each feature's contribution to the top item of the slot's last ranking, on the device only. */
   explain(slot: string) {
-    return this.#personal ? this.#rank().then((r) => r.explain(slot)) : Promise.resolve(null);
+    // `await` gives null either way; no chunk is loaded without personalization consent.
+    return this.#personal ? this.#rank().then((r) => r.explain(slot)) : null;
   }
 
   /** Tells the SDK which event ids the page also gave to browser pixels (`fbq`, `gtag`, `ttq`), for the dedup audit. */
@@ -155,7 +155,8 @@ export class Client {
   #capture(event: Event): string {
     // An event that cannot be serialized (a circular property) would block the queue forever.
     JSON.stringify(event);
-    if (this.#personal) this.#observe ? this.#observe(event) : this.#seen.push(event);
+    // The rank chunk reads these (its own visitor's events) into the on-device feature store.
+    if (this.#personal) this.#seen.push(event);
     if (this.#preConsent) {
       if (this.#preConsent.length < MAX_PRE_CONSENT_EVENTS) this.#preConsent.push(event);
       else this.stats.droppedConsent++;
@@ -329,7 +330,7 @@ export class Client {
   #purge(): void {
     this.#seen = [];
     this.#ranker?.then((r) => r.purge(), reportError);
-    this.#ranker = this.#observe = undefined;
+    this.#ranker = undefined;
     try {
       // Also what an earlier page stored, when this page never loaded the chunk.
       indexedDB.deleteDatabase('sluice-features');
@@ -339,14 +340,9 @@ export class Client {
   }
 
   #rank(): Promise<Ranker> {
-    return (this.#ranker ??= loadChunk<typeof import('./rank/rank-chunk.ts')>(this.options.endpoint, 'rank').then(async (m) => {
-      const ranker = await m.createRanker({
-        options: this.options,
-        allowed: () => this.#personal, persist: storageAllowed, visitorId, track: (e, p) => this.track(e, p), seen: this.#seen,
-      });
-      this.#observe = ranker.observe;
-      return ranker;
-    }));
+    return (this.#ranker ??= loadChunk<typeof import('./rank/rank-chunk.ts')>(this.options.endpoint, 'rank').then((m) =>
+      m.createRanker({ options: this.options, allowed: () => this.#personal, persist: storageAllowed, visitorId, track: (e, p) => this.track(e, p), seen: this.#seen }),
+    ));
   }
 
   #run<T>(op: () => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@ import { contributions } from './explain-top.ts';
 
 /** A `rank` call waits at most this long for its model before keeping the page's order (it keeps loading for later calls). */
 export const DEFAULT_RANK_TIMEOUT_MS = 800;
-/** Feature writes are batched: a burst of events costs one IndexedDB write. */
+/** The core's new events are counted and written this often: a burst of events costs one IndexedDB write. */
 export const FEATURE_WRITE_DELAY_MS = 250;
 /** Names of the outcome events (ordinary events; they carry model name and version, never features). */
 export const IMPRESSION_EVENT = 'Slot Impression';
@@ -26,7 +26,7 @@ export interface RankerContext {
   persist(): boolean;
   visitorId(): string;
   track(event: string, properties: Record<string, unknown>): void;
-  /** Events captured before the chunk loaded. */
+  /** The core appends every event it captures while personalization is allowed; the ranker drains it. */
   seen: Event[];
 }
 
@@ -47,24 +47,19 @@ export async function createRanker(context: RankerContext) {
   const ttl = ctx.personalize.ttlDays;
   let state: FeatureState = ctx.persist() ? await readFeatures() : emptyFeatures();
   expire(state, Date.now(), ttl);
-  let writeTimer: ReturnType<typeof setTimeout> | undefined;
   let model: Promise<Loaded | Failure> | undefined;
   let ready: Loaded | Failure | undefined;
   const last = new Map<string, { row: Float32Array; item: string; loaded: Loaded }>();
 
-  const save = () => {
-    clearTimeout(writeTimer);
-    if (ctx.persist()) writeTimer = setTimeout(() => void writeFeatures(state).catch(reportError), FEATURE_WRITE_DELAY_MS);
-  };
+  let purged = false;
   const count = (event: Event) => ctx.allowed() && observe(state, event, Date.now());
-  // Events the core buffered before it started handing them over (it does once this resolves).
-  const drain = () => ctx.seen.length && (ctx.seen.splice(0).forEach(count), save());
-  const see = (event: Event) => {
-    drain();
-    count(event);
-    save();
+  const drain = () => {
+    if (!ctx.seen.length || purged) return;
+    ctx.seen.splice(0).forEach(count);
+    if (ctx.persist()) void writeFeatures(state).catch(reportError);
   };
   drain();
+  const writeTimer = setInterval(drain, FEATURE_WRITE_DELAY_MS);
 
   const base = ctx.endpoint.replace(/\/$/, '');
   const load = async (manifest: ServedManifest, url: string): Promise<ModelSession | Failure> => {
@@ -120,10 +115,7 @@ export async function createRanker(context: RankerContext) {
     };
   };
 
-  return {
-    observe: see,
-
-    async rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
+  async function rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
       const given = candidates.slice();
       if (!ctx.allowed()) return outcome(slot, given, null, 'consent');
       drain();
@@ -153,6 +145,13 @@ export async function createRanker(context: RankerContext) {
       }
       last.set(slot, { row: data.slice(order[0]! * width, (order[0]! + 1) * width), item: given[order[0]!]!.id, loaded });
       return outcome(slot, order.map((i) => given[i]!), order.map((i) => scores[i]!), 'model', loaded, extra);
+  }
+
+  return {
+
+    /** Never rejects: anything that goes wrong while ranking gives the page's order (and an onError report). */
+    rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
+      return rank(slot, candidates).catch((error) => (reportError(error), outcome(slot, candidates.slice(), null, 'unavailable')));
     },
 
     async explain(slot: string): Promise<Explanation | null> {
@@ -169,7 +168,8 @@ export async function createRanker(context: RankerContext) {
 
     /** Consent withdrawn or reset: forget everything on the device. */
     async purge(): Promise<void> {
-      clearTimeout(writeTimer);
+      clearInterval(writeTimer);
+      purged = true;
       state = emptyFeatures();
       last.clear();
       await deleteFeatures();
