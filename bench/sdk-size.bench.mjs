@@ -65,6 +65,7 @@ const shipped = [
   ['sluice.js (core, script tag)', 'sluice.js'],
   ['chunks/sluice-idb.js (lazy)', 'chunks/sluice-idb.js'],
   ['chunks/sluice-consent.js (lazy)', 'chunks/sluice-consent.js'],
+  ['chunks/sluice-rank.js (lazy, personalization)', 'chunks/sluice-rank.js'],
   ...readdirSync(join(dist, 'chunks')).filter((f) => f.startsWith('read-') && f.endsWith('.js')).map((f) => [`chunks/${f} (lazy)`, `chunks/${f}`]),
 ];
 console.log('\nWhat Sluice ships (rollup + terser, sdk/dist), gzip -9:\n');

@@ -24,6 +24,8 @@ for (const name of ['sluice.js', 'sluice.esm.js']) {
   writeFileSync(`${out}/${name.replace('sluice', 'sdk')}`, source);
   integrity[name] = sri(source);
 }
+// onnxruntime-web's wasm, next to the `sluice-ort` chunk that loads it (only for models the tiny runtime cannot run).
+for (const name of readdirSync(`${dist}/chunks`).filter((f) => f.endsWith('.wasm'))) writeFileSync(`${versioned}/${name}`, readFileSync(`${dist}/chunks/${name}`));
 for (const name of readdirSync(`${dist}/chunks`).filter((f) => f.endsWith('.js'))) {
   const source = readFileSync(`${dist}/chunks/${name}`);
   writeFileSync(`${versioned}/${name}`, source);

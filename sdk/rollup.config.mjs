@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import esbuild from 'rollup-plugin-esbuild';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
+const require = createRequire(import.meta.url);
+/** onnxruntime-web fetches its wasm itself: emit it next to the `sluice-ort` chunk (see ort-chunk.ts). */
+const copyOrtWasm = () => ({
+  name: 'copy-ort-wasm',
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName: 'ort-wasm-simd-threaded.wasm', source: readFileSync(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')) });
+  },
+});
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const plugins = [
   resolve({ browser: true }),
@@ -20,8 +29,8 @@ export default [
   { input: 'src/index.ts', output: { file: 'dist/sluice.esm.js', format: 'es', sourcemap: true }, plugins },
   { input: 'src/iife.ts', output: { file: 'dist/sluice.js', format: 'iife', name: 'sluice', sourcemap: true }, plugins },
   {
-    input: { 'sluice-consent': 'src/consent/consent-chunk.ts', 'sluice-idb': 'src/queue/idb-chunk.ts', 'sluice-decide': 'src/decide/decide-chunk.ts' },
+    input: { 'sluice-consent': 'src/consent/consent-chunk.ts', 'sluice-idb': 'src/queue/idb-chunk.ts', 'sluice-decide': 'src/decide/decide-chunk.ts', 'sluice-rank': 'src/rank/rank-chunk.ts', 'sluice-ort': 'src/rank/ort-chunk.ts' },
     output: { dir: 'dist/chunks', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
-    plugins,
+    plugins: [...plugins, copyOrtWasm()],
   },
 ];

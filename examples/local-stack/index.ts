@@ -3,3 +3,4 @@ export { startGateway, type RunningGateway, type GatewayOptions } from './wrangl
 export { launchChromium, chromiumPath, CHROMIUM_ARGS } from './chromium.ts';
 export { freePort } from './free-port.ts';
 export * from './demo-site.ts';
+export { publishModels } from './publish-models.ts';

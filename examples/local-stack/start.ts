@@ -10,6 +10,7 @@ import { printBanner } from './banner.ts';
 import { assertPortFree } from './port-check.ts';
 import { ensureDevVar, readDevVar } from './dev-vars.ts';
 import { seedDemoPolicy } from './seed-demo-policy.ts';
+import { publishModels } from './publish-models.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const SINK_PORTS = {
@@ -58,7 +59,11 @@ const gateway = await startGateway({
   },
   logFile: `${ROOT}.wrangler/dev.log`,
 });
-await seedDemoPolicy(gateway.url, readDevVar(`${ROOT}.dev.vars`, 'ADMIN_TOKEN') ?? '');
+const adminToken = readDevVar(`${ROOT}.dev.vars`, 'ADMIN_TOKEN') ?? '';
+await seedDemoPolicy(gateway.url, adminToken);
+
+// The committed on-device models (edge-models/models), published and live, for the demo's "For you" list.
+if (adminToken) await publishModels(gateway.url, adminToken).catch((error) => console.warn(`models not published: ${error.message}`));
 
 // Every sink request is printed as it arrives, with access tokens, API secrets and OAuth credentials redacted.
 const seen = { meta: 0, ga4: 0, googleAds: 0, tiktok: 0 };

@@ -2,7 +2,7 @@
 // Write key and endpoint are the demo site's (seeded into local KV by `npm start`); the SDK reads the
 // consent banner (cmp.js) itself and holds events until it answers.
 const WRITE_KEY = 'demo_write_key_0001';
-sluice.init({ endpoint: location.origin, writeKey: WRITE_KEY, flushIntervalMs: 200, autotrack: true, consent: true });
+sluice.init({ endpoint: location.origin, writeKey: WRITE_KEY, flushIntervalMs: 200, autotrack: true, consent: true, personalize: { model: 'obd-click-lr' } });
 
 // The hero slot is a gateway experiment ("hero"); the page never waits for it.
 sluice.decide('hero', { device: matchMedia('(max-width: 600px)').matches ? 'mobile' : 'desktop' }, { defaultArm: 'classic' }).then((decision) => {

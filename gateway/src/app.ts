@@ -19,6 +19,8 @@ import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavai
 import { countIngest, healthRoute, metricsRoute, observeRequests } from './observability/index.ts';
 import { consoleRoute } from './console/index.ts';
 import { eventFateRoute } from './event-fate/index.ts';
+import { modelsRoute } from './models/models-route.ts';
+import { modelsAdminRoute } from './models/models-admin-route.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
 export const app = new Hono<{ Bindings: Env }>()
@@ -32,6 +34,8 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/config', configRoute)
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)
   .route('/v1/admin/gvl', gvlAdminRoute)
+  .route('/v1/admin/sites/:site/models', modelsAdminRoute)
+  .route('/v1/models', modelsRoute)
   .route('/v1/pixel-ids', pixelIdsRoute)
   .route('/v1/decide', decideRoute)
   .route('/v1/reward', rewardRoute)

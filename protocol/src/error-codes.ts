@@ -38,6 +38,8 @@ export const ErrorCode = {
   UnsupportedMediaType: 'unsupported_media_type',
   Unavailable: 'unavailable',
   Internal: 'internal_error',
+  Conflict: 'conflict',
+  InvalidModel: 'invalid_model',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

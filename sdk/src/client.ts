@@ -8,7 +8,7 @@ import { retryDelayMs } from './transport/backoff.ts';
 import { splitBatches } from './transport/split-batches.ts';
 import { withFlushLock } from './transport/flush-lock.ts';
 import { readLocal, removeLocal, setStorageAllowed, storageAllowed, writeLocal } from './identity/device-storage.ts';
-import { adoptVisitorId, resetVisitor } from './identity/visitor.ts';
+import { adoptVisitorId, resetVisitor, visitorId } from './identity/visitor.ts';
 import { loadConsentGate } from './consent/load-consent-gate.ts';
 import type { ConsentGateLike } from './consent/consent-gate-like.ts';
 import { autotrackPageViews } from './autotrack/page-views.ts';
@@ -25,6 +25,8 @@ function readSession(): string[] {
     return [];
   }
 }
+import type { Candidate, RankResult } from './rank/rank-types.ts';
+import type { Ranker } from './rank/ranker.ts';
 
 export const DEFAULT_BATCH_SIZE = 20;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -61,6 +63,10 @@ export class Client {
   readonly stats: SluiceStats = { queued: 0, sent: 0, droppedOverflow: 0, droppedConsent: 0 };
   /** Decision ids of this session (kept by the decide chunk in sessionStorage), attached to every track. */
   readonly #decisions: string[] = readSession();
+  /** Personalization (the lazy `rank` chunk): allowed by consent?, the chunk, events it has not seen yet. */
+  #personal = false;
+  #ranker: Promise<Ranker> | undefined;
+  #seen: Event[] = [];
 
   constructor(private readonly options: SluiceOptions) {
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`sluice-${options.writeKey}`) : undefined;
@@ -101,10 +107,24 @@ export class Client {
     return this.#capture(buildEvent({ type: 'identify' }, this.#identity, undefined, user, options));
   }
 
-  /** Forgets the user and the anonymous id (logout). Queued events keep the ids they had. */
+  /** Forgets the user, the anonymous id and the on-device features (logout). Queued events keep the ids they had. */
   reset(): void {
     this.#identity = {};
     resetVisitor();
+    this.#purge();
+  }
+
+  /** Ranks on the device when consent allows personalization; otherwise (or on any failure) the page's order. */
+  rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
+    const given: RankResult = { items: candidates, scores: null, source: 'consent', click() {} };
+    // A chunk that fails to load (offline, blocked) still answers with the page's order; the chunk's rank never rejects.
+    return this.#personal ? this.#rank().then((r) => r.rank(slot, candidates), () => ({ ...given, source: 'unavailable' })) : Promise.resolve(given);
+  }
+
+  /** Each feature's contribution to the top item of the slot's last ranking, on the device only. */
+  explain(slot: string) {
+    // `await` gives null either way; no chunk is loaded without personalization consent.
+    return this.#personal ? this.#rank().then((r) => r.explain(slot)) : null;
   }
 
   /** Tells the SDK which event ids the page also gave to browser pixels (`fbq`, `gtag`, `ttq`), for the dedup audit. */
@@ -119,6 +139,7 @@ export class Client {
       this.#categories = state.categories;
       if (this.#gate) this.#updateGate(this.#gate, state.categories);
     }
+    if (state.personalization !== undefined) this.#personalize(state.personalization);
     if (state.storage === undefined) return;
     const allowed = state.storage && this.options.persist !== false;
     setStorageAllowed(state.storage);
@@ -155,6 +176,8 @@ export class Client {
   #capture(event: Event): string {
     // An event that cannot be serialized (a circular property) would block the queue forever.
     JSON.stringify(event);
+    // The rank chunk reads these (its own visitor's events) into the on-device feature store.
+    if (this.#personal) this.#seen.push(event);
     if (this.#preConsent) {
       if (this.#preConsent.length < MAX_PRE_CONSENT_EVENTS) this.#preConsent.push(event);
       else this.stats.droppedConsent++;
@@ -211,6 +234,7 @@ export class Client {
 
   /** Storage follows consent: allowed once any purpose is granted, withdrawn with the last one. */
   #consentChanged(gate: ConsentGateLike<Event>): void {
+    this.#personalize(gate.purposes().personalization === 'granted');
     const granted = gate.status() !== 'pending' && Object.values(gate.purposes()).includes('granted');
     if (granted !== storageAllowed()) this.setConsent({ storage: granted });
   }
@@ -314,6 +338,32 @@ export class Client {
 
   #idb() {
     return loadChunk<typeof import('./queue/idb-chunk.ts')>(this.options.endpoint, 'idb');
+  }
+
+  /** Allowed: load the rank chunk when the page is idle. Not allowed: delete the on-device features. */
+  #personalize(on: boolean): void {
+    if (!this.options.personalize) return;
+    if (!on) this.#purge();
+    else if (!this.#personal) (self.requestIdleCallback ?? setTimeout)(() => void this.#rank().catch(reportError));
+    this.#personal = on;
+  }
+
+  #purge(): void {
+    this.#seen = [];
+    this.#ranker?.then((r) => r.purge(), reportError);
+    this.#ranker = undefined;
+    try {
+      // Also what an earlier page stored, when this page never loaded the chunk.
+      indexedDB.deleteDatabase('sluice-features');
+    } catch {
+      // no IndexedDB here (sandboxed frame): nothing was stored
+    }
+  }
+
+  #rank(): Promise<Ranker> {
+    return (this.#ranker ??= loadChunk<typeof import('./rank/rank-chunk.ts')>(this.options.endpoint, 'rank').then((m) =>
+      m.createRanker({ options: this.options, allowed: () => this.#personal, persist: storageAllowed, visitorId, track: (e, p) => this.track(e, p), seen: this.#seen }),
+    ));
   }
 
   #run<T>(op: () => Promise<T>): Promise<T> {

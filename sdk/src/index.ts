@@ -11,9 +11,11 @@
 import { Client } from './client.ts';
 import { safe, setErrorHandler } from './safe.ts';
 import type { CallOptions, ConsentState, Properties, SluiceOptions, SluiceStats, UserFields } from './types.ts';
+import type { Candidate } from './rank/rank-types.ts';
 
 export type { SluiceOptions, Properties, UserFields, CallOptions, ConsentState, SluiceStats } from './types.ts';
 export type { Decision, DecideOptions } from './decide/decision.ts';
+export type { Candidate, RankResult, Explanation, PersonalizeOptions } from './rank/rank-types.ts';
 
 let client: Client | undefined;
 
@@ -56,6 +58,16 @@ export const reportPixel = safe((eventId: string, vendors: string[]) => client?.
  * sluice.decide('hero', { device: 'mobile' }, { defaultArm: 'classic' }).then((d) => d && render(d.payload));
  */
 export const decide = safe((slot: string, context?: Record<string, string | number> | number[], options?: import('./decide/decision.ts').DecideOptions) => client?.decide(slot, context, options));
+
+/**
+ * Orders `candidates` for `slot` on the device (the page's order when consent, the model or time does not allow).
+ * @example
+ * const { items, click } = await sluice.rank('home', products.map((p) => ({ id: p.sku, category: p.category })));
+ */
+export const rank = safe((slot: string, candidates: Candidate[]) => client?.rank(slot, candidates));
+
+/** Each feature's contribution to the top item of the slot's last ranking; computed and kept on the device. */
+export const explain = safe((slot: string) => client?.explain(slot));
 
 /** Queued, sent and dropped counts since the page loaded. */
 export const stats = safe((): SluiceStats | undefined => (client ? { ...client.stats } : undefined));

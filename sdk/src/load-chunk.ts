@@ -6,6 +6,6 @@
 /** Replaced at build time with the SDK package version (rollup.config.mjs). */
 declare const __SLUICE_VERSION__: string;
 
-export function loadChunk<T>(endpoint: string, name: 'idb' | 'consent' | 'decide'): Promise<T> {
+export function loadChunk<T>(endpoint: string, name: 'idb' | 'consent' | 'decide' | 'rank' | 'ort'): Promise<T> {
   return import(/* @vite-ignore */ `${endpoint.replace(/\/$/, '')}/sdk/${__SLUICE_VERSION__}/sluice-${name}.js`) as Promise<T>;
 }

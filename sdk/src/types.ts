@@ -1,4 +1,5 @@
 import type { Event } from '@sluice/protocol';
+import type { PersonalizeOptions } from './rank/rank-types.ts';
 
 /** Options for `init`. */
 export interface SluiceOptions {
@@ -21,6 +22,11 @@ export interface SluiceOptions {
   consent?: boolean;
   /** Page views on load and on SPA navigations (history API, popstate). */
   autotrack?: boolean;
+  /**
+   * Rank on the device with this model (`sluice.rank`); loads the `rank` chunk only while consent
+   * allows personalization (policy purpose `personalization`, or `setConsent({ personalization })`).
+   */
+  personalize?: PersonalizeOptions;
   /** Called with anything that went wrong inside the SDK; the SDK itself never throws into the page. */
   onError?: (error: unknown) => void;
 }
@@ -43,6 +49,8 @@ export interface ConsentState {
    * Cookiebot `statistics`, ...). The consent policy maps categories to purposes (`signals.cmp`).
    */
   categories?: Record<string, boolean>;
+  /** May the SDK rank on the device from the visitor's own interactions? Withdrawing deletes them. */
+  personalization?: boolean;
 }
 
 /** Counters for the page: what was queued, sent and dropped. */

@@ -1,0 +1,22 @@
+// @sluice/edge-models/models — training, evaluation and ONNX export of on-device ranking models (Node, build time).
+export { loadObd, type ObdRow, type ObdPolicy, type ObdCampaign, type ObdLoadError } from './obd-loader.ts';
+export { findObdDir } from './obd-dir.ts';
+export { timeSplit, OBD_FIRST_EVAL_DAY } from './time-split.ts';
+export { FEATURE_SPEC, FEATURE_COUNT, featurize, featuresFromCounts, type FeatureColumn } from './feature-spec.ts';
+export { seededRandom } from './seeded-random.ts';
+export { trainLogisticRegression, predictLogisticRegression, LR_DEFAULTS, type LogisticRegression } from './logistic-regression.ts';
+export { trainFactorizationMachine, predictFactorizationMachine, FM_DEFAULTS, type FactorizationMachine } from './factorization-machine.ts';
+export { predict, toOnnx, explanationKind, type RankingModel } from './ranking-model.ts';
+export { auc, logLoss, scoreOrder } from './metrics.ts';
+export { bootstrap, BOOTSTRAP_RESAMPLES, type Interval } from './bootstrap.ts';
+export { calibrationTable, type CalibrationBin } from './calibration.ts';
+export { randomBaseline, popularityBaseline, positionBaseline } from './baselines.ts';
+export { evaluate, type Evaluation, type ScorerMetrics } from './evaluate.ts';
+export { trainAndEvaluate, OBD_CAMPAIGNS, type TrainedRun } from './train-and-evaluate.ts';
+export { exportLogisticRegression, exportFactorizationMachine, INPUT_NAME, OUTPUT_NAME } from './export-onnx.ts';
+export { ModelProto, ONNX_PROTO_SUBSET, ONNX_OPSET } from './onnx-schema.ts';
+export { operatorsOf } from './operators-of.ts';
+export { onnxRuntimeMaxDiff, MAX_ABS_DIFF } from './onnx-check.ts';
+export { modelCard, claims } from './model-card.ts';
+export type { ModelManifest, TensorSpec } from './model-manifest.ts';
+export { committedModels, type CommittedModel } from './committed-models.ts';

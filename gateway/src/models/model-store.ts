@@ -1,0 +1,81 @@
+import { ErrorCode } from '@sluice/protocol';
+import { ApiError } from '../http/api-error.ts';
+import type { ModelManifest } from './model-manifest-schema.ts';
+import { EMPTY_ROLLOUT, type RolloutState } from './rollout-state.ts';
+
+const stateKey = (site: string, model: string) => `model-state:${site}:${model}`;
+const fileKey = (site: string, model: string, version: string) => `model-file:${site}:${model}:${version}`;
+const manifestKey = (site: string, model: string, version: string) => `model-manifest:${site}:${model}:${version}`;
+
+/** Storage failures are ours: 503, never a 5xx the client caused. */
+async function storage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(503, ErrorCode.Unavailable, 'model registry storage unavailable, retry later', { 'Retry-After': '5' });
+  }
+}
+
+/** The rollout state of a model, or `null` when the site never published it. */
+export function loadRollout(kv: KVNamespace, site: string, model: string): Promise<RolloutState | null> {
+  return storage(() => kv.get<RolloutState>(stateKey(site, model), 'json'));
+}
+
+/** A published version's manifest, or `null`. */
+export function loadManifest(kv: KVNamespace, site: string, model: string, version: string): Promise<ModelManifest | null> {
+  return storage(() => kv.get<ModelManifest>(manifestKey(site, model, version), 'json'));
+}
+
+/** A published version's file, or `null`. */
+export function loadModelFile(kv: KVNamespace, site: string, model: string, version: string): Promise<ArrayBuffer | null> {
+  return storage(() => kv.get(fileKey(site, model, version), 'arrayBuffer'));
+}
+
+/**
+ * Record a change: the audit row in D1 first (its primary key on the revision refuses a concurrent
+ * change made from the same state: 409), then the state in KV, so nothing is ever served unrecorded.
+ */
+export function recordChange(kv: KVNamespace, db: D1Database, site: string, model: string, action: string, detail: unknown, state: RolloutState, now: number): Promise<void> {
+  return storage(async () => {
+    try {
+      await db.prepare('INSERT INTO model_changes (site_id, model, revision, action, detail, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .bind(site, model, state.revision, action, JSON.stringify(detail), JSON.stringify(state), now).run();
+    } catch (error) {
+      if (/UNIQUE|PRIMARY KEY/i.test(String(error))) throw new ApiError(409, ErrorCode.Conflict, 'another change to this model was made at the same time; reload and retry');
+      throw error;
+    }
+    await kv.put(stateKey(site, model), JSON.stringify(state));
+  });
+}
+
+/**
+ * Store a new immutable version: its D1 row (the key refuses a second, different file under the
+ * same version), then the file and manifest in KV. Returns false when this exact file was already published.
+ */
+export function storeVersion(kv: KVNamespace, db: D1Database, site: string, manifest: ModelManifest, file: Uint8Array, now: number): Promise<boolean> {
+  return storage(async () => {
+    const existing = await db.prepare('SELECT sha256 FROM model_versions WHERE site_id = ? AND model = ? AND version = ?')
+      .bind(site, manifest.name, manifest.version).first<{ sha256: string }>();
+    if (existing) {
+      if (existing.sha256 === manifest.sha256) return false;
+      throw new ApiError(409, ErrorCode.Conflict, `${manifest.name} ${manifest.version} is already published with another file; versions are immutable, publish a new version`);
+    }
+    await db.prepare('INSERT INTO model_versions (site_id, model, version, sha256, bytes, manifest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .bind(site, manifest.name, manifest.version, manifest.sha256, manifest.bytes, JSON.stringify(manifest), now).run();
+    await kv.put(fileKey(site, manifest.name, manifest.version), file);
+    await kv.put(manifestKey(site, manifest.name, manifest.version), JSON.stringify(manifest));
+    return true;
+  });
+}
+
+/** The audit trail of one model, newest first. */
+export function modelHistory(db: D1Database, site: string, model: string): Promise<unknown[]> {
+  return storage(async () => {
+    const { results } = await db.prepare('SELECT revision, action, detail, state, created_at AS createdAt FROM model_changes WHERE site_id = ? AND model = ? ORDER BY revision DESC LIMIT 200')
+      .bind(site, model).all<{ revision: number; action: string; detail: string; state: string; createdAt: number }>();
+    return results.map((r) => ({ ...r, detail: JSON.parse(r.detail), state: JSON.parse(r.state) }));
+  });
+}
+
+export { EMPTY_ROLLOUT };
