@@ -9,6 +9,7 @@ import { policyAdminRoute } from './admin/policy/policy-admin-route.ts';
 import { gvlAdminRoute } from './admin/policy/gvl-admin-route.ts';
 import { deliveryAdminRoute } from './admin/delivery-admin-route.ts';
 import { pixelIdsRoute } from './dedup-audit/pixel-ids-route.ts';
+import { warehouseAdminRoute } from './destinations/warehouse/warehouse-admin-route.ts';
 import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavailable.ts';
 
 /** The gateway's HTTP surface. Every error leaves as `{ error: { code, message } }`. */
@@ -19,6 +20,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)
   .route('/v1/admin/gvl', gvlAdminRoute)
   .route('/v1/pixel-ids', pixelIdsRoute)
+  .route('/v1/admin/sites/:site/warehouse', warehouseAdminRoute)
   .route('/v1/admin/sites/:site', deliveryAdminRoute)
   .route('/', assetsRoute);
 

@@ -24,6 +24,10 @@ export interface Env {
   DELIVERY_GA4: Queue<DeliveryMessage>;
   DELIVERY_GOOGLE_ADS: Queue<DeliveryMessage>;
   DELIVERY_TIKTOK: Queue<DeliveryMessage>;
+  /** Warehouse landing (destinations/warehouse): its delivery queue, the R2 bucket of Parquet files, one writer per destination. */
+  DELIVERY_WAREHOUSE: Queue<DeliveryMessage>;
+  WAREHOUSE: R2Bucket;
+  WAREHOUSE_WRITER: DurableObjectNamespace<import('./destinations/warehouse/warehouse-writer.ts').WarehouseWriter>;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
   [secret: string]: unknown;
 }

@@ -3,9 +3,11 @@ import { deliverBatch } from './delivery/deliver-batch.ts';
 import type { DeliveryMessage } from './delivery/delivery-message.ts';
 import { storeDeadLetters } from './delivery/store-dead-letters.ts';
 import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
+import { maintainWarehouses } from './destinations/warehouse/maintain-warehouses.ts';
 import type { Env } from './env.ts';
 
 export { EventIdLedger } from './dedup/event-id-ledger.ts';
+export { WarehouseWriter } from './destinations/warehouse/warehouse-writer.ts';
 export { app };
 export type { Env };
 
@@ -20,5 +22,6 @@ export default {
   },
   async scheduled(_controller, env) {
     await pruneDeliveryState(env);
+    await maintainWarehouses(env);
   },
 } satisfies ExportedHandler<Env, DeliveryMessage>;

@@ -102,6 +102,8 @@ export const Retention = z.strictObject({
   deliveryQueue: Duration.optional(),
   auditLog: Duration.optional(),
   consentRecords: Duration.optional(),
+  /** Landed warehouse files (R2 Parquet), by event date; the shorter of this and the destination's own wins. */
+  warehouse: Duration.optional(),
 });
 
 /** The shape of a policy before cross-reference checks (see `parsePolicy`). */
