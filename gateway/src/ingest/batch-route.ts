@@ -1,19 +1,12 @@
 import { Hono } from 'hono';
-import { ErrorCode, type BatchResult } from '@sluice/protocol';
+import { ErrorCode } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
 import { siteOriginGuard, type SiteVariables } from '../http/site-origin-guard.ts';
-import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
-import { scrubEventUrls } from '../minimize/index.ts';
-import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { parseBatch } from './parse-batch.ts';
 import { readBody } from './read-body.ts';
-import { requestFacts } from './request-facts.ts';
-import { consentPlanner } from '../consent/consent-planner.ts';
-import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 import { recordClientDrops } from './client-drops.ts';
-import { firstOfEachId } from './first-of-each-id.ts';
-import { storage } from './storage-unavailable.ts';
+import { acceptEvents, noValidEvent } from './accept-events.ts';
 
 /** `text/plain` is what `sendBeacon` sends and needs no preflight; JSON is accepted too. */
 const ACCEPTED_TYPES = ['application/json', 'text/plain'];
@@ -31,29 +24,8 @@ export const batchRoute = new Hono<{ Bindings: Env; Variables: SiteVariables }>(
     if (!ACCEPTED_TYPES.includes(type)) {
       throw new ApiError(415, ErrorCode.UnsupportedMediaType, 'send application/json or text/plain');
     }
-    const { events, rejected, clientDropped } = parseBatch(await readBody(c.req.raw));
-    if (clientDropped > 0) c.executionCtx.waitUntil(recordClientDrops(c.env.DB, site.id, clientDropped));
-    // Personal data in page URLs and referrers goes before anything else sees the events, policy or not.
-    const valid = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
-    const visitor = applyVisitorCookie(c.req.raw, valid);
-    if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
-    const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
-    const fresh = await storage('event-id-ledger', () => claimEventIds(c.env, site.id, valid.map((e) => e.eventId)));
-    const accepted = valid.filter((event) => fresh.has(event.eventId));
-    try {
-      await enqueueDeliveries(c.env, site, accepted, requestFacts(c.req.raw), planner);
-    } catch (error) {
-      // Nothing was accepted: give the ids back so the client's retry is not taken for a repeat
-      // (a part that did reach a queue is caught by the consumer's per-destination delivered ledger).
-      await releaseEventIds(c.env, site.id, [...fresh]).catch(() => undefined);
-      throw error;
-    }
-    // Hooks that follow an accepted batch (aggregates, reward joins) go here: one call each, after the enqueue.
-
-    const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
-    if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
-    if (events.length === 0) {
-      return c.json({ error: { code: ErrorCode.InvalidEvent, message: 'no valid event in batch' }, ...result }, 422);
-    }
-    return c.json(result, 200);
+    const parsed = parseBatch(await readBody(c.req.raw));
+    if (parsed.clientDropped > 0) c.executionCtx.waitUntil(recordClientDrops(c.env.DB, site.id, parsed.clientDropped));
+    const { result, status } = await acceptEvents(c, site, parsed);
+    return status === 422 ? c.json(noValidEvent(result), 422) : c.json(result, 200);
   });
