@@ -12,6 +12,11 @@ import { ADMIN, FACTS, RAW, RAW_FORMS, messageFor, purchase, queued, runQueue, s
 
 const DAY_MS = 86_400_000;
 
+/** Runs code inside the writer instance (its methods take a `now`, so tests can age rows). */
+function inWriter<R>(stub: DurableObjectStub, work: (writer: WarehouseWriter) => Promise<R>): Promise<R> {
+  return runInDurableObject(stub, (instance) => work(instance as unknown as WarehouseWriter));
+}
+
 function warehouseSite(id: string, extra: Record<string, unknown> = {}): SiteConfig {
   return { id, allowedOrigins: ['https://shop.example'], destinations: { lake: { type: 'warehouse', ...extra } } } as SiteConfig;
 }
@@ -52,7 +57,7 @@ describe('warehouse landing (R2 Parquet)', () => {
     // Redelivery of the same messages (new message ids, as after a lost ack), before and after the file lands.
     await runQueue('sluice-delivery-warehouse', queued(messages, 2));
     expect((await (await admin(`${site.id}/warehouse/lake/flush`, 'POST')).json())).toEqual({ files: 2 });
-    await runInDurableObject(warehouseWriterFor(env.WAREHOUSE_WRITER, site.id, 'lake'), async (writer: WarehouseWriter) => {
+    await inWriter(warehouseWriterFor(env.WAREHOUSE_WRITER, site.id, 'lake'), async (writer: WarehouseWriter) => {
       const again = await writer.append(warehouseTarget(site.id, { type: 'warehouse' }), messages.map((m) => m.item as WarehouseRow));
       expect(again).toMatchObject({ accepted: 0, duplicates: 3 });
     });
@@ -87,13 +92,13 @@ describe('warehouse landing (R2 Parquet)', () => {
     const stub = warehouseWriterFor(env.WAREHOUSE_WRITER, site.id, 'lake');
     const target = warehouseTarget(site.id, site.destinations.lake as never);
     const rows = await Promise.all(Array.from({ length: 3000 }, () => toWarehouseRow(purchase(), FACTS, FULL_CONSENT)));
-    const landed = await runInDurableObject(stub, (writer: WarehouseWriter) => writer.append(target, rows));
+    const landed = await inWriter(stub, (writer: WarehouseWriter) => writer.append(target, rows));
     expect(landed.landedFiles).toBeGreaterThanOrEqual(1);
     const sizes = (await manifests(site.id)).flatMap((m) => m.files.map((f) => f.bytes));
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(64 * 1024);
 
     const old = await Promise.all(Array.from({ length: 5 }, () => toWarehouseRow(purchase({ event: 'Lead' } as never), FACTS, FULL_CONSENT)));
-    await runInDurableObject(stub, (writer: WarehouseWriter) => writer.append(target, old, Date.now() - 60_000));
+    await inWriter(stub, (writer: WarehouseWriter) => writer.append(target, old, Date.now() - 60_000));
     // The alarm is due at once (the rows are past the age bound): it may already have run.
     await runDurableObjectAlarm(stub);
     await expect.poll(async () => (await manifests(site.id)).find((m) => m.partition.endsWith('event=Lead'))?.rows).toBe(5);
@@ -117,7 +122,7 @@ describe('warehouse landing (R2 Parquet)', () => {
     for (const old of before.files) expect(await env.WAREHOUSE.head(old.key)).toBeNull();
     expect((await landedRows(site.id)).map((r) => r.event_id).sort()).toEqual(batches.flat().map((e) => e.eventId).sort());
     const { messages } = await deliver(site, [batches[0]![0]!]);
-    await runInDurableObject(warehouseWriterFor(env.WAREHOUSE_WRITER, site.id, 'lake'), async (writer: WarehouseWriter) => {
+    await inWriter(warehouseWriterFor(env.WAREHOUSE_WRITER, site.id, 'lake'), async (writer: WarehouseWriter) => {
       expect(await writer.append(warehouseTarget(site.id, { type: 'warehouse' }), [messages[0]!.item as WarehouseRow])).toMatchObject({ duplicates: 1 });
     });
   });
