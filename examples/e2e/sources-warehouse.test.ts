@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import { Analytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DEMO_WRITE_KEY, E2E_ADMIN_TOKEN, freePort, startGateway, startMetaSink, type RunningSink } from './harness/index.ts';
+import { lossyProxy } from './harness/lossy-proxy.ts';
 import { DEMO_META_TOKEN_SECRET, demoKvEntries, demoSiteConfig, type RunningGateway } from '../local-stack/index.ts';
 
 /**
@@ -36,7 +37,7 @@ beforeAll(async () => {
     kv: demoKvEntries(port, site),
     vars: { META_API_BASE_URL: metaSink.url, [DEMO_META_TOKEN_SECRET]: 'demo-meta-token', ADMIN_TOKEN: E2E_ADMIN_TOKEN, SOURCE_SECRET_E2E: SOURCE_SECRET },
   });
-  proxy = await lossyProxy(gateway.url);
+  proxy = await lossyProxy(gateway.url, lostResponses);
   proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
 });
 
@@ -45,32 +46,6 @@ afterAll(async () => {
   await gateway?.stop();
   await metaSink?.close();
 });
-
-/** Forwards to the gateway; the first request per user agent gets a 503 once the gateway has answered it. */
-function lossyProxy(target: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const forward = httpRequest(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
-        const body: Buffer[] = [];
-        answer.on('data', (c: Buffer) => body.push(c));
-        answer.on('end', () => {
-          const client = String(req.headers['user-agent']);
-          if (answer.statusCode === 200 && !lostResponses.has(client)) {
-            lostResponses.add(client);
-            res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"lost","message":"response lost on the way"}}');
-            return;
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(body));
-        });
-      });
-      forward.on('error', () => res.writeHead(502).end());
-      forward.end(Buffer.concat(chunks));
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 interface MetaEvent {
   event_name: string;
