@@ -7,9 +7,12 @@ import { WAREHOUSE_COLUMNS, WAREHOUSE_SCHEMA_VERSION, type WarehouseRow } from '
  *
  * Why hyparquet-writer: pure JavaScript with one dependency (hyparquet, for shared types and
  * helpers), no WebAssembly and no Node APIs, so it runs in workerd as is; its snappy compressor is
- * built in. It adds about 24 KB gzipped to the worker bundle (`bench/warehouse.bench.mjs` measures
- * it), well inside the 3 MB Workers limit. The alternatives need WebAssembly (parquet-wasm, ~1.2 MB)
- * or Node streams (parquetjs).
+ * built in (its package `browser` export, which wrangler resolves for workerd, has no `fs`). It adds
+ * 59 KB minified, 18 KB gzip to the worker bundle (`bench/warehouse.bench.mjs` measures it: 205 KB gzip
+ * in all), far inside the 3 MB Workers limit. The alternatives need WebAssembly (parquet-wasm, over
+ * 1 MB) or Node streams and `fs` (parquetjs). Measured cost of writing: ~19,000 events/s on one core,
+ * 2.5× the time of NDJSON + gzip, for about the same bytes per event (hashes and UUIDs do not compress)
+ * and a file engines can prune by column and row group.
  * @example const bytes = writeParquet(rows); await bucket.put(key, bytes);
  */
 export function writeParquet(rows: readonly WarehouseRow[]): ArrayBuffer {
