@@ -141,6 +141,19 @@ describe('warehouse landing (R2 Parquet)', () => {
     expect(listed.objects).toEqual([]);
   });
 
+  it('serves landed files by their manifest key, also for event names that need percent-encoding', async () => {
+    const site = warehouseSite('lake-names');
+    await seed(site);
+    await deliver(site, [purchase({ event: 'Signed Up / EU' } as never)]);
+    await admin(`${site.id}/warehouse/lake/flush`, 'POST');
+    const [manifest] = await manifests(site.id);
+    expect(manifest!.partition).toBe(`site=${site.id}/date=${new Date().toISOString().slice(0, 10)}/event=Signed%20Up%20%2F%20EU`);
+    const response = await admin(`${site.id}/warehouse/lake/objects/${manifest!.files[0]!.key}`);
+    expect(response.status).toBe(200);
+    const rows = await parquetReadObjects({ file: await response.arrayBuffer() });
+    expect(rows.map((r) => r.event_name)).toEqual(['Signed Up / EU']);
+  });
+
   it('serves only its own site’s objects and answers unknown destinations with 404', async () => {
     const site = warehouseSite('lake-admin');
     await seed(site);

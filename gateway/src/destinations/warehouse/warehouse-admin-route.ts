@@ -46,7 +46,8 @@ export const warehouseAdminRoute = new Hono<{ Bindings: Env }>()
   })
   .get('/:key/objects/*', async (c) => {
     const { target } = await warehouseOf(c.env, c.req.param('site')!, c.req.param('key'));
-    const objectKey = decodeURIComponent(c.req.path.split('/objects/')[1] ?? '');
+    // The key exactly as the manifest lists it: partition values are already percent-encoded, so the raw path is the key.
+    const objectKey = new URL(c.req.url).pathname.split('/objects/')[1] ?? '';
     if (!objectKey.startsWith(`${target.prefix}/site=${target.siteId}/`) || objectKey.includes('..')) {
       throw new ApiError(404, ErrorCode.NotFound, 'no such object for this destination');
     }
