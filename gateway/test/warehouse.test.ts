@@ -127,6 +127,20 @@ describe('warehouse landing (R2 Parquet)', () => {
     });
   });
 
+  it('a file left by a crash before its commit is overwritten under the same name, never listed twice', async () => {
+    const site = warehouseSite('lake-crash');
+    await seed(site);
+    const events = [purchase(), purchase()];
+    await deliver(site, events);
+    // What a crash between the R2 write and the commit leaves: the object, not in any manifest.
+    const partition = `site=${site.id}/date=${new Date().toISOString().slice(0, 10)}/event=Purchase`;
+    await env.WAREHOUSE.put(`events/${partition}/part-000001.parquet`, 'half a story');
+    await admin(`${site.id}/warehouse/lake/flush`, 'POST');
+    const listed = await env.WAREHOUSE.list({ prefix: `events/${partition}/` });
+    expect(listed.objects.map((o) => o.key).sort()).toEqual([`events/${partition}/_manifest.json`, `events/${partition}/part-000001.parquet`]);
+    expect((await landedRows(site.id)).map((r) => r.event_id).sort()).toEqual(events.map((e) => e.eventId).sort());
+  });
+
   it('deletes partitions past retention', async () => {
     const site = warehouseSite('lake-retention', { retention: 'P30D' });
     await seed(site);
