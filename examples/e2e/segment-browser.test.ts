@@ -29,14 +29,14 @@ const POLICY = {
   version: 1,
   purposes: { analytics: {}, advertising: {} },
   jurisdictions: [{ id: 'all', match: { default: true }, model: 'opt-in', signals: { cmp: { analytics: ['C0002'], advertising: ['C0004'] } }, noSignal: { then: 'deny' } }],
-  destinations: { meta: { requires: { all: ['advertising'] } } },
+  destinations: { meta: { requires: { all: ['advertising'] } }, lake: { requires: { all: ['analytics'] } } },
 };
 
 beforeAll(async () => {
   const [pagePort, port] = [await freePort(), await freePort()];
   const origin = `http://127.0.0.1:${pagePort}`;
   metaSink = await startMetaSink();
-  const site = { ...demoSiteConfig(port), allowedOrigins: [origin] };
+  const site = { ...demoSiteConfig(port), allowedOrigins: [origin], destinations: { ...demoSiteConfig(port).destinations, lake: { type: 'warehouse' } } };
   [gateway, browser] = await Promise.all([
     startGateway({ port, kv: demoKvEntries(port, site), vars: { META_API_BASE_URL: metaSink.url, [DEMO_META_TOKEN_SECRET]: 'demo-meta-token', ADMIN_TOKEN: E2E_ADMIN_TOKEN } }),
     launchChromium(),
@@ -117,5 +117,15 @@ it('analytics-next in Chromium delivers to Sluice: consented events arrive once,
   expect(all).not.toContain('ada@example.org');
   expect(all).not.toContain('ada%40example.org');
   expect(seen.some((e) => e.custom_data?.value === 99)).toBe(false);
+
+  // The warehouse is gated on analytics (C0002), which the refused purchase did grant: it lands there
+  // and nowhere else; the identify, sent with no consent signal, lands nowhere (opt-in, no signal → deny).
+  const rowsByEvent = async () => {
+    const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+    await fetch(`${gateway.url}/v1/admin/sites/demo-shop/warehouse/lake/flush`, { method: 'POST', headers });
+    const body = (await (await fetch(`${gateway.url}/v1/admin/sites/demo-shop/warehouse/lake/manifests`, { headers })).json()) as { manifests: Array<{ partition: string; rows: number }> };
+    return Object.fromEntries(body.manifests.map((m) => [m.partition.split('/event=')[1], m.rows]));
+  };
+  await expect.poll(rowsByEvent, { timeout: 30_000, interval: 1000 }).toEqual({ PageView: 1, Purchase: 4 });
   await tab.close();
 });
