@@ -12,8 +12,12 @@ export const WAREHOUSE_MAX_FILE_AGE_MS = 3 * 60 * 1000;
  * least the target (a partition flushes when its buffered JSON × this ≥ the target).
  */
 export const PARQUET_BYTES_PER_JSON_BYTE = 0.12;
-/** Compacted files stop growing here: far inside the 128 MB isolate limit while one is built. */
-export const WAREHOUSE_MAX_COMPACTED_BYTES = 64 * 1024 * 1024;
+/**
+ * Compacted files stop growing here. A file is built in memory from its rows (about 7 bytes of row
+ * JSON, more as objects, per Parquet byte): 4 MB of Parquet keeps that well inside a Worker's 128 MB.
+ * Writing row groups from SQLite pages (hyparquet-writer's ParquetWriter) would lift this bound.
+ */
+export const WAREHOUSE_MAX_COMPACTED_BYTES = 4 * 1024 * 1024;
 /**
  * Event ids already landed are remembered this long per partition (exactly-once under queue
  * redelivery and dead-letter replay): the delivered ledger's 30 days (delivery/prune-delivery-state.ts).
