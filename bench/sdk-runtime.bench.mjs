@@ -159,6 +159,11 @@ const chromiumPath = execFileSync('sh', ['-c', 'command -v chromium || command -
 const target = await collector();
 const gateway = await sluiceGateway(target.url);
 target.state.gatewayUrl = gateway.url;
+// bench/run.mjs SIGKILLs a bench after 5 minutes, which would orphan wrangler dev: stop it first.
+setTimeout(() => {
+  console.log('(out of time: stopping the local gateway)');
+  gateway.stop().finally(() => process.exit(1));
+}, 270_000).unref();
 const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ARGS });
 const rows = [];
 try {
