@@ -188,7 +188,7 @@ try {
       const posts = Math.max(...runs.map((r) => r.posts));
       const received = Math.min(...runs.map((r) => r.received));
       // 0 delivered says nothing about a library that never talked to this collector.
-      const why = received > 0 ? '' : posts === 0 ? '  (sent nothing before the page left: still loading, or waits for a vendor CDN/config service)' : '  (sent, but nothing accepted or readable here)';
+      const why = received > 0 ? '' : posts === 0 ? '  (sent nothing before the page left: still loading, or waits for a vendor CDN/config service)' : '  (sent, but bodies not readable here (compressed) or not accepted by Sluice)';
       rows.push({ name, init: median(runs.map((r) => r.init)), track: median(runs.map((r) => r.track)), received, why });
     }
   }
