@@ -25,7 +25,7 @@ async function workerBundleGz(withoutParquet) {
     name: 'no-parquet',
     setup(b) {
       b.onResolve({ filter: /^hyparquet-writer$/ }, () => ({ path: 'stub', namespace: 'stub' }));
-      b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export const parquetWriteBuffer = () => new ArrayBuffer(0);', loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export class ByteWriter {} export class ParquetWriter {} export const schemaFromColumnData = () => [];', loader: 'js' }));
     },
   };
   const result = await build({

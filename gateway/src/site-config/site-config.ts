@@ -57,8 +57,8 @@ export const WarehouseDestinationConfig = z.strictObject({
   type: z.literal('warehouse'),
   /** R2 key prefix of this destination's files (lowercase, digits, `-`, `_`, `/`). */
   prefix: z.string().regex(/^[a-z0-9]([a-z0-9/_-]{0,62}[a-z0-9])?$/, 'prefix: lowercase letters, digits, -, _ and /').optional(),
-  /** Target file size in bytes (64 KB – 4 MB, the rows of one file are held in memory; default 1 MB). */
-  targetFileBytes: z.number().int().min(64 * 1024).max(4 * 1024 * 1024).optional(),
+  /** Target file size in bytes (64 KB – 16 MB, a file is built in memory; default 1 MB). */
+  targetFileBytes: z.number().int().min(64 * 1024).max(16 * 1024 * 1024).optional(),
   /** Longest a buffered event waits before its file is written (10 s – 1 h; default 180 s). */
   maxFileAgeSeconds: z.number().int().min(10).max(3600).optional(),
   /** How long landed files are kept, by event date (ISO 8601 duration; default P400D; the policy's `retention.warehouse` if shorter). */

@@ -13,11 +13,15 @@ export const WAREHOUSE_MAX_FILE_AGE_MS = 3 * 60 * 1000;
  */
 export const PARQUET_BYTES_PER_JSON_BYTE = 0.12;
 /**
- * Compacted files stop growing here. A file is built in memory from its rows (about 7 bytes of row
- * JSON, more as objects, per Parquet byte): 4 MB of Parquet keeps that well inside a Worker's 128 MB.
- * Writing row groups from SQLite pages (hyparquet-writer's ParquetWriter) would lift this bound.
+ * Rows per Parquet row group, read from the writer's storage one group at a time (about 2.5 MB of
+ * row JSON): a file is never held as rows in memory, only as its growing output.
  */
-export const WAREHOUSE_MAX_COMPACTED_BYTES = 4 * 1024 * 1024;
+export const WAREHOUSE_ROW_GROUP_ROWS = 20_000;
+/**
+ * Compacted files stop growing here. The output is built in memory (and copied once when finished):
+ * 16 MB keeps that far inside a Worker's 128 MB.
+ */
+export const WAREHOUSE_MAX_COMPACTED_BYTES = 16 * 1024 * 1024;
 /**
  * Event ids already landed are remembered this long per partition (exactly-once under queue
  * redelivery and dead-letter replay): the delivered ledger's 30 days (delivery/prune-delivery-state.ts).

@@ -6,9 +6,10 @@ import {
   PARQUET_BYTES_PER_JSON_BYTE,
   WAREHOUSE_LANDED_ID_RETENTION_DAYS,
   WAREHOUSE_MAX_COMPACTED_BYTES,
+  WAREHOUSE_ROW_GROUP_ROWS,
 } from './warehouse-limits.ts';
 import type { WarehouseRow } from './warehouse-schema.ts';
-import { writeParquet } from './write-parquet.ts';
+import { startParquet } from './write-parquet.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -125,25 +126,44 @@ export class WarehouseWriter extends DurableObject<Env> {
 
   private async flush(target: WarehouseTarget, partition: string, now: number): Promise<number> {
     const sql = this.ctx.storage.sql;
-    const pending = sql.exec('SELECT event_id, row FROM pending WHERE partition = ? ORDER BY at, event_id', partition).toArray();
-    if (!pending.length) return 0;
-    const rows = pending.map((p) => JSON.parse(p.row as string) as WarehouseRow);
+    // Rows appended while this file is written get higher rowids and wait for the next file.
+    const last = sql.exec('SELECT MAX(rowid) AS last FROM pending WHERE partition = ?', partition).one().last as number | null;
+    if (last === null) return 0;
     const seq = this.nextSeq(partition);
     // Named before writing: a crash between the R2 write and the commit below rewrites the same object.
     const key = `${target.prefix}/${partition}/part-${String(seq).padStart(6, '0')}.parquet`;
-    const bytes = writeParquet(rows);
-    await this.env.WAREHOUSE.put(key, bytes, { customMetadata: { rows: String(rows.length) } });
-    const small = bytes.byteLength < target.targetFileBytes;
+    const { bytes, rows } = this.writeFile('SELECT rowid, row FROM pending WHERE partition = ? AND rowid <= ?', [partition, last]);
+    await this.env.WAREHOUSE.put(key, bytes, { customMetadata: { rows: String(rows) } });
+    const keepRows = bytes.byteLength < target.targetFileBytes ? 1 : 0;
     this.ctx.storage.transactionSync(() => {
-      for (const p of pending) {
-        sql.exec('INSERT INTO landed (partition, event_id, file, row) VALUES (?, ?, ?, ?)', partition, p.event_id, key, small ? p.row : null);
-        sql.exec('DELETE FROM pending WHERE partition = ? AND event_id = ?', partition, p.event_id);
-      }
-      sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows.length, bytes.byteLength, now);
+      sql.exec(
+        'INSERT INTO landed (partition, event_id, file, row) SELECT partition, event_id, ?, CASE WHEN ? THEN row END FROM pending WHERE partition = ? AND rowid <= ?',
+        key, keepRows, partition, last,
+      );
+      sql.exec('DELETE FROM pending WHERE partition = ? AND rowid <= ?', partition, last);
+      sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows, bytes.byteLength, now);
       this.commitSeq(partition, seq);
     });
     await this.writeManifest(target, partition, now);
     return 1;
+  }
+
+  /**
+   * Builds one Parquet file from the rows a query selects (`rowid, row`, filtered by `params`),
+   * a row group per page: only one page of rows is in memory at a time, plus the file itself.
+   */
+  private writeFile(query: string, params: unknown[]): { bytes: ArrayBuffer; rows: number } {
+    const file = startParquet();
+    let rows = 0;
+    let after = 0;
+    for (;;) {
+      const page = this.ctx.storage.sql.exec(`${query} AND rowid > ? ORDER BY rowid LIMIT ?`, ...params, after, WAREHOUSE_ROW_GROUP_ROWS).toArray();
+      if (!page.length) break;
+      file.addRowGroup(page.map((p) => JSON.parse(p.row as string) as WarehouseRow));
+      rows += page.length;
+      after = page[page.length - 1]!.rowid as number;
+    }
+    return { bytes: file.finish(), rows };
   }
 
   /** Merges a partition's small files into one (rows are kept here until then), commits, rewrites the manifest, then deletes the old files. */
@@ -161,18 +181,17 @@ export class WarehouseWriter extends DurableObject<Env> {
     }
     if (chosen.length < 2) return 0;
     const marks = chosen.map(() => '?').join(',');
-    const landed = sql.exec(`SELECT event_id, row FROM landed WHERE partition = ? AND file IN (${marks}) ORDER BY file, event_id`, partition, ...chosen).toArray();
-    if (landed.some((l) => l.row === null)) return 0; // rows of a large file are not kept: leave it as it is
-    const rows = landed.map((l) => JSON.parse(l.row as string) as WarehouseRow);
+    const unkept = sql.exec(`SELECT COUNT(*) AS n FROM landed WHERE partition = ? AND file IN (${marks}) AND row IS NULL`, partition, ...chosen).one().n as number;
+    if (unkept > 0) return 0; // rows of a file landed as large are not kept: leave it as it is
     const seq = this.nextSeq(partition);
     const key = `${target.prefix}/${partition}/part-${String(seq).padStart(6, '0')}-compacted.parquet`;
-    const bytes = writeParquet(rows);
-    await this.env.WAREHOUSE.put(key, bytes, { customMetadata: { rows: String(rows.length), compactedFrom: String(chosen.length) } });
+    const { bytes, rows } = this.writeFile(`SELECT rowid, row FROM landed WHERE partition = ? AND file IN (${marks})`, [partition, ...chosen]);
+    await this.env.WAREHOUSE.put(key, bytes, { customMetadata: { rows: String(rows), compactedFrom: String(chosen.length) } });
     const stillSmall = bytes.byteLength < target.targetFileBytes;
     this.ctx.storage.transactionSync(() => {
       sql.exec(`UPDATE landed SET file = ?, row = CASE WHEN ? THEN row ELSE NULL END WHERE partition = ? AND file IN (${marks})`, key, stillSmall ? 1 : 0, partition, ...chosen);
       sql.exec(`DELETE FROM files WHERE key IN (${marks})`, ...chosen);
-      sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows.length, bytes.byteLength, now);
+      sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows, bytes.byteLength, now);
       this.commitSeq(partition, seq);
     });
     await this.writeManifest(target, partition, now);
