@@ -1,9 +1,11 @@
 // SDK runtime, all libraries in one headless Chromium run against one local collector:
 // main-thread time for init and for 1,000 track calls, and how many of the 1,000 events reached the
 // collector when the page navigates away right after tracking (so the tail must leave during pagehide).
+// analytics-next and the RudderStack SDK deliver to Sluice itself: the collector forwards their
+// `/segment/*` requests to a local Sluice gateway and counts only what the gateway accepted.
 import { build } from 'esbuild';
 import { execFileSync, execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -48,9 +50,45 @@ async function pages() {
   return out;
 }
 
+/**
+ * A local Sluice gateway for the Segment-compatible libraries: `wrangler dev` through the e2e
+ * harness (it seeds KV and D1). The figure here is the libraries' delivery count, not gateway speed,
+ * so wrangler dev instead of miniflare changes nothing that is measured.
+ */
+async function sluiceGateway(pageOrigin) {
+  // Bundled next to this file (under dist/, ignored by git) so its packages resolve from the repo.
+  const outfile = join(root, 'dist', `bench-stack-${process.pid}.mjs`);
+  await build({
+    stdin: { contents: "export { startGateway } from './wrangler-dev.ts'; export { freePort } from './free-port.ts';", resolveDir: join(root, 'examples/local-stack'), loader: 'ts' },
+    bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'silent',
+  });
+  const { startGateway, freePort } = await import(outfile);
+  rmSync(outfile);
+  const port = await freePort();
+  const site = { id: 'bench', allowedOrigins: [pageOrigin], destinations: {} };
+  return startGateway({ port, kv: [{ key: 'writekey:wk_bench_0001', value: site.id }, { key: `site:${site.id}`, value: JSON.stringify(site) }] });
+}
+
+/** What the RudderStack SDK needs from its config service to start (a source with no device-mode destinations). */
+const RUDDER_SOURCE_CONFIG = JSON.stringify({ source: { id: 'bench-source', name: 'bench', writeKey: 'wk_bench_0001', workspaceId: 'bench', enabled: true, config: {}, destinations: [] } });
+
+/** Forwards a request to the gateway; its markers count only when the gateway accepted the request. */
+async function forward(gatewayUrl, req, body, res, state) {
+  const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)));
+  const answer = await fetch(`${gatewayUrl}${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? body : undefined }).catch(() => null);
+  if (!answer) {
+    res.writeHead(502);
+    return res.end();
+  }
+  const text = await answer.text();
+  if (req.method === 'POST' && answer.status === 200) for (const m of body.toString('utf8').match(/bm-\d+/g) ?? []) state.markers.add(m);
+  res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([name]) => name.startsWith('access-control-') || name === 'content-type')));
+  res.end(text);
+}
+
 /** The collector: serves the page and Sluice's files, counts distinct event markers in every POST body. */
 function collector() {
-  const state = { page: '', markers: new Set(), posts: 0 };
+  const state = { page: '', markers: new Set(), posts: 0, gatewayUrl: '' };
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -62,8 +100,9 @@ function collector() {
         // not gzip after all
       }
       if (req.method === 'POST') state.posts++;
-      for (const m of body.toString('utf8').match(/bm-\d+/g) ?? []) state.markers.add(m);
       const url = new URL(req.url, 'http://x');
+      if (url.pathname.startsWith('/segment/') && state.gatewayUrl) return forward(state.gatewayUrl, req, body, res, state);
+      for (const m of body.toString('utf8').match(/bm-\d+/g) ?? []) state.markers.add(m);
       const send = (type, data) => {
         res.writeHead(200, { 'content-type': type });
         res.end(data);
@@ -80,6 +119,7 @@ function collector() {
       }
       if (url.pathname === '/v1/config') return send('application/json', '{"consent":null}');
       if (url.pathname === '/v1/batch') return send('application/json', JSON.stringify({ accepted: 1, duplicates: 0, rejected: [] }));
+      if (url.pathname.startsWith('/sourceConfig')) return send('application/json', RUDDER_SOURCE_CONFIG);
       if (url.pathname.endsWith('/settings')) return send('application/json', JSON.stringify({ integrations: { 'Segment.io': { apiKey: 'wk' } } }));
       send('application/json', '{}');
     });
@@ -117,10 +157,20 @@ async function runOnce(browser, target, name, html) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const chromiumPath = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
 const target = await collector();
+const gateway = await sluiceGateway(target.url);
+target.state.gatewayUrl = gateway.url;
+// bench/run.mjs SIGKILLs a bench after 5 minutes, which would orphan wrangler dev: stop it first.
+setTimeout(() => {
+  console.log('(out of time: stopping the local gateway)');
+  gateway.stop().finally(() => process.exit(1));
+}, 270_000).unref();
 const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ARGS });
 const rows = [];
 try {
+  // BENCH_ONLY=segment,rudder runs only libraries whose name contains one of the words.
+  const only = process.env.BENCH_ONLY?.split(',');
   for (const [name, html] of Object.entries(await pages())) {
+    if (only && !only.some((word) => name.includes(word))) continue;
     if (typeof html !== 'string') {
       rows.push({ name, note: `skipped: ${html.skipped}` });
       continue;
@@ -138,17 +188,19 @@ try {
       const posts = Math.max(...runs.map((r) => r.posts));
       const received = Math.min(...runs.map((r) => r.received));
       // 0 delivered says nothing about a library that never talked to this collector.
-      const why = received > 0 ? '' : posts === 0 ? '  (sent nothing here: needs its vendor CDN/config service)' : '  (bodies not readable here, e.g. compressed)';
+      const why = received > 0 ? '' : posts === 0 ? '  (sent nothing before the page left: still loading, or waits for a vendor CDN/config service)' : '  (sent, but bodies not readable here (compressed) or not accepted by Sluice)';
       rows.push({ name, init: median(runs.map((r) => r.init)), track: median(runs.map((r) => r.track)), received, why });
     }
   }
 } finally {
   await browser.close();
   target.server.close();
+  await gateway.stop();
 }
 
 console.log(`Chromium headless, ${RUNS} runs (median time; worst delivery), ${EVENTS} track calls, then navigate away.`);
-console.log('Delivery counts events that reached the local collector within 3 s after leaving the page.\n');
+console.log('Delivery counts events that reached the local collector within 3 s after leaving the page');
+console.log('(analytics-next and RudderStack: events the local Sluice gateway accepted on /segment/v1).\n');
 console.log(`${'library'.padEnd(36)}${'init ms'.padStart(10)}${'1000×track ms'.padStart(16)}${'delivered'.padStart(12)}`);
 for (const r of rows) {
   if (r.note) console.log(`${r.name.padEnd(36)}${r.note}`);

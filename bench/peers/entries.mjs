@@ -46,10 +46,17 @@ export const libraries = {
     size: `import { AnalyticsBrowser } from '@segment/analytics-next';
       const analytics = AnalyticsBrowser.load({ writeKey: 'wk', cdnURL: 'ENDPOINT' });
       analytics.track('Signed Up', { plan: 'pro' });`,
+    // Delivers to Sluice itself: apiHost is the gateway's Segment-compatible API, settings inline (no vendor CDN).
     runtime: `import { AnalyticsBrowser } from '@segment/analytics-next';
       let analytics;
       window.benchLib = {
-        init: (url) => { analytics = AnalyticsBrowser.load({ writeKey: 'wk', cdnURL: url }, { integrations: { 'Segment.io': { apiHost: url.replace(/^https?:\\/\\//, '') + '/v1', protocol: 'http' } } }); },
+        init: (url) => {
+          const apiHost = url.replace(/^https?:\\/\\//, '') + '/segment/v1';
+          analytics = AnalyticsBrowser.load(
+            { writeKey: 'wk_bench_0001', cdnSettings: { integrations: { 'Segment.io': { apiKey: 'wk_bench_0001', apiHost, protocol: 'http' } }, remotePlugins: [] } },
+            { integrations: { 'Segment.io': { apiHost, protocol: 'http' } } },
+          );
+        },
         track: (marker) => analytics.track('Signed Up', { marker }),
       };`,
   },
@@ -58,10 +65,12 @@ export const libraries = {
       const analytics = new RudderAnalytics();
       analytics.load('wk', 'ENDPOINT');
       analytics.track('Signed Up', { plan: 'pro' });`,
-    runtime: `import { RudderAnalytics } from '@rudderstack/analytics-js';
+    // Delivers to Sluice itself: the bundled build (plugins included, no plugin CDN), the source
+    // config from the bench collector, the data plane at the gateway's Segment-compatible API.
+    runtime: `import { RudderAnalytics } from '@rudderstack/analytics-js/bundled';
       const analytics = new RudderAnalytics();
       window.benchLib = {
-        init: (url) => analytics.load('wk', url, { configUrl: url, pluginsSDKBaseURL: url + '/plugins', destSDKBaseURL: url + '/dest' }),
+        init: (url) => analytics.load('wk_bench_0001', url + '/segment', { configUrl: url, logLevel: 'ERROR' }),
         track: (marker) => analytics.track('Signed Up', { marker }),
       };`,
   },

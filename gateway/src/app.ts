@@ -15,6 +15,8 @@ import { rewardRoute } from './decide/reward-route.ts';
 import { experimentsAdminRoute } from './decide/experiments-admin-route.ts';
 import { privacyAdminRoute } from './rights/privacy-admin-route.ts';
 import { planAdminRoute } from './plan/plan-admin-route.ts';
+import { warehouseAdminRoute } from './destinations/warehouse/warehouse-admin-route.ts';
+import { segmentRoute } from './sources/segment/index.ts';
 import { StorageUnavailable, unavailableResponse } from './ingest/storage-unavailable.ts';
 import { countIngest, healthRoute, metricsRoute, observeRequests } from './observability/index.ts';
 import { consoleRoute } from './console/index.ts';
@@ -31,6 +33,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/event-fate', eventFateRoute)
   .use('/v1/batch', countIngest())
   .route('/v1/batch', batchRoute)
+  .route('/segment/v1', segmentRoute)
   .route('/v1/config', configRoute)
   .route('/v1/admin/sites/:site/policy', policyAdminRoute)
   .route('/v1/admin/gvl', gvlAdminRoute)
@@ -40,6 +43,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/decide', decideRoute)
   .route('/v1/reward', rewardRoute)
   .route('/v1/admin/sites/:site/experiments', experimentsAdminRoute)
+  .route('/v1/admin/sites/:site/warehouse', warehouseAdminRoute)
   .route('/v1/admin/sites/:site', deliveryAdminRoute)
   .route('/v1/reports/:site', reportRoute)
   .route('/v1/admin/sites/:site/plan', planAdminRoute)

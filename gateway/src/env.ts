@@ -40,6 +40,10 @@ export interface Env {
   BUDGET_LEDGER: DurableObjectNamespace<import('./reports/budget-ledger.ts').PrivacyBudgetLedger>;
   /** Read-only reporting token (secret) for `/v1/reports/*`, besides ADMIN_TOKEN. */
   REPORT_TOKEN?: string;
+  /** Warehouse landing (destinations/warehouse): its delivery queue, the R2 bucket of Parquet files, one writer per destination. */
+  DELIVERY_WAREHOUSE: Queue<QueuedDelivery>;
+  WAREHOUSE: R2Bucket;
+  WAREHOUSE_WRITER: DurableObjectNamespace<import('./destinations/warehouse/warehouse-writer.ts').WarehouseWriter>;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */
   [secret: string]: unknown;
 }

@@ -3,6 +3,7 @@ import { deliverBatch } from './delivery/deliver-batch.ts';
 import type { QueuedDelivery } from './delivery/delivery-message.ts';
 import { storeDeadLetters } from './delivery/store-dead-letters.ts';
 import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
+import { maintainWarehouses } from './destinations/warehouse/maintain-warehouses.ts';
 import type { Env } from './env.ts';
 import { runRetention } from './rights/run-retention.ts';
 
@@ -10,6 +11,7 @@ export { EventIdLedger } from './dedup/event-id-ledger.ts';
 export { AggregateShard } from './reports/aggregate-shard.ts';
 export { PrivacyBudgetLedger } from './reports/budget-ledger.ts';
 export { ExperimentBandit } from './decide/experiment-bandit.ts';
+export { WarehouseWriter } from './destinations/warehouse/warehouse-writer.ts';
 export { app };
 export type { Env };
 
@@ -26,5 +28,6 @@ export default {
     await pruneDeliveryState(env);
     // Per-site TTLs of every store in rights/data-stores.ts; counts kept in retention_runs.
     await runRetention(env, Date.now());
+    await maintainWarehouses(env);
   },
 } satisfies ExportedHandler<Env, QueuedDelivery>;

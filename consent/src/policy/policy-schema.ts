@@ -132,6 +132,8 @@ export const Retention = z.strictObject({
   adminAudit: Duration.optional(),
   decisionLog: Duration.optional(),
   aggregates: Duration.optional(),
+  /** Landed warehouse files (R2 Parquet), by event date; the shorter of this and the destination's own wins. */
+  warehouse: Duration.optional(),
 });
 
 /** The shape of a policy before cross-reference checks (see `parsePolicy`). */

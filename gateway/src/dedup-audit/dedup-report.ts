@@ -23,6 +23,7 @@ export async function dedupReport(env: Env, site: SiteConfig, since: number): Pr
   const out: Record<string, DedupShare> = {};
   for (const [key, config] of Object.entries(site.destinations)) {
     const pixel = PIXEL_VENDOR[config.type];
+    if (pixel === null) continue;
     const row = await env.DB.prepare(
       `SELECT COUNT(*) AS total, COUNT(p.event_id) AS matched
          FROM delivered_events d

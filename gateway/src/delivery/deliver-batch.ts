@@ -90,7 +90,7 @@ async function setAsideDuplicates(messages: Msg[], env: Env): Promise<Msg[]> {
 }
 
 async function sendIsolating(part: Msg[], destination: AnyDestination, config: DestinationConfig, env: Env): Promise<void> {
-  const outcome = await destination.send(part.map((m) => m.body.item), config, env);
+  const outcome = await destination.send(part.map((m) => m.body.item), config, env, { siteId: part[0]!.body.siteId, destinationKey: part[0]!.body.destinationKey });
   if (outcome.ok) {
     const rejected = new Map((outcome.rejected ?? []).map((r) => [r.index, r.reason]));
     const accepted = part.filter((_, i) => !rejected.has(i));

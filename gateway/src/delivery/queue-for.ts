@@ -15,6 +15,7 @@ export function queueFor(env: Env, type: DestinationConfig['type']): Queue<Queue
     ga4: env.DELIVERY_GA4,
     google_ads: env.DELIVERY_GOOGLE_ADS,
     tiktok: env.DELIVERY_TIKTOK,
+    warehouse: env.DELIVERY_WAREHOUSE,
   };
   return queues[type] ?? env.DELIVERY;
 }

@@ -57,6 +57,12 @@ export type SendOutcome =
       wholeRequest?: boolean;
     };
 
+/** Which site and destination (config key) a send is for. */
+export interface DeliveryTarget {
+  siteId: string;
+  destinationKey: string;
+}
+
 /**
  * A conversion API behind one interface. `toItem` runs at ingest (it hashes; raw personal data
  * never leaves the request), `send` runs in the queue consumer with items only.
@@ -66,8 +72,8 @@ export interface Destination<Config, Item> {
   /** Vendor's documented maximum events per request. */
   readonly maxBatchSize: number;
   toItem(event: Event, facts: RequestFacts, config: Config, consent: DeliveryConsent): Promise<Item | null>;
-  /** One HTTP request with at most `maxBatchSize` items that share one `batchKey`. */
-  send(items: Item[], config: Config, env: Env): Promise<SendOutcome>;
+  /** One HTTP request with at most `maxBatchSize` items that share one `batchKey`. `target` names the site and destination key (the warehouse writes per destination). */
+  send(items: Item[], config: Config, env: Env, target?: DeliveryTarget): Promise<SendOutcome>;
   /** Items go in one request only when their keys match (GA4: one client and consent per request). */
   batchKey?(item: Item): string;
   /**

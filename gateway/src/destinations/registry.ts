@@ -4,6 +4,7 @@ import { ga4Destination } from './ga4/index.ts';
 import { googleAdsDestination } from './google-ads/index.ts';
 import { metaDestination } from './meta/index.ts';
 import { tiktokDestination } from './tiktok/index.ts';
+import { warehouseDestination } from './warehouse/index.ts';
 
 type AdapterFor<K extends DestinationConfig['type']> = Destination<Extract<DestinationConfig, { type: K }>, unknown>;
 
@@ -13,6 +14,7 @@ const destinations: { [K in DestinationConfig['type']]: AdapterFor<K> } = {
   ga4: ga4Destination as AdapterFor<'ga4'>,
   google_ads: googleAdsDestination as AdapterFor<'google_ads'>,
   tiktok: tiktokDestination as AdapterFor<'tiktok'>,
+  warehouse: warehouseDestination as AdapterFor<'warehouse'>,
 };
 
 /** The adapter for a destination config. */
@@ -21,9 +23,10 @@ export function destinationFor(config: DestinationConfig): Destination<Destinati
 }
 
 /** Which browser pixel deduplicates with a destination's server events (for the dedup auditor). */
-export const PIXEL_VENDOR: { [K in DestinationConfig['type']]: 'meta' | 'google' | 'tiktok' } = {
+export const PIXEL_VENDOR: { [K in DestinationConfig['type']]: 'meta' | 'google' | 'tiktok' | null } = {
   meta: 'meta',
   ga4: 'google',
   google_ads: 'google',
   tiktok: 'tiktok',
+  warehouse: null,
 };

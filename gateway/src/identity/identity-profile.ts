@@ -86,6 +86,17 @@ export const TIKTOK_PROFILE: IdentityProfile = {
   externalId: hashed(normalizeExternalId),
 };
 
+/**
+ * The warehouse landing (R2 Parquet): join keys only, normalized and hashed exactly as Meta takes
+ * them, so a warehouse hash joins to what the ad platforms received. Names, addresses, birthdates
+ * and gender never land.
+ */
+export const WAREHOUSE_PROFILE: IdentityProfile = {
+  email: hashed((v) => normalizeEmail(v)),
+  phone: hashed((v) => normalizePhone(v, false)),
+  externalId: hashed(normalizeExternalId),
+};
+
 /** Profiles by name, as the conformance fixtures refer to them. */
 export const IDENTITY_PROFILES = { meta: META_PROFILE, google: GOOGLE_PROFILE, tiktok: TIKTOK_PROFILE } as const;
 export type IdentityProfileName = keyof typeof IDENTITY_PROFILES;

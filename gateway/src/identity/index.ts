@@ -4,6 +4,7 @@ export {
   META_PROFILE,
   GOOGLE_PROFILE,
   TIKTOK_PROFILE,
+  WAREHOUSE_PROFILE,
   IDENTITY_PROFILES,
   type IdentityField,
   type IdentityProfile,

@@ -62,11 +62,29 @@ export const TikTokDestinationConfig = z.strictObject({
 });
 export type TikTokDestinationConfig = z.infer<typeof TikTokDestinationConfig>;
 
+/**
+ * Warehouse landing: consented, minimized events as Parquet in the `WAREHOUSE` R2 bucket,
+ * Hive-partitioned under `prefix` (destinations/warehouse/README.md).
+ */
+export const WarehouseDestinationConfig = z.strictObject({
+  type: z.literal('warehouse'),
+  /** R2 key prefix of this destination's files (lowercase, digits, `-`, `_`, `/`). */
+  prefix: z.string().regex(/^[a-z0-9]([a-z0-9/_-]{0,62}[a-z0-9])?$/, 'prefix: lowercase letters, digits, -, _ and /').optional(),
+  /** Target file size in bytes (64 KB – 16 MB, a file is built in memory; default 1 MB). */
+  targetFileBytes: z.number().int().min(64 * 1024).max(16 * 1024 * 1024).optional(),
+  /** Longest a buffered event waits before its file is written (10 s – 1 h; default 180 s). */
+  maxFileAgeSeconds: z.number().int().min(10).max(3600).optional(),
+  /** How long landed files are kept, by event date (ISO 8601 duration; default P400D; the policy's `retention.warehouse` if shorter). */
+  retention: z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'an ISO 8601 duration in days or more, e.g. P400D').optional(),
+});
+export type WarehouseDestinationConfig = z.infer<typeof WarehouseDestinationConfig>;
+
 export const DestinationConfig = z.discriminatedUnion('type', [
   MetaDestinationConfig,
   Ga4DestinationConfig,
   GoogleAdsDestinationConfig,
   TikTokDestinationConfig,
+  WarehouseDestinationConfig,
 ]);
 export type DestinationConfig = z.infer<typeof DestinationConfig>;
 

@@ -1,0 +1,294 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../../env.ts';
+import { MANIFEST_NAME, partitionManifest, type ManifestFile } from './warehouse-manifest.ts';
+import { partitionDate, partitionOf } from './partition-of.ts';
+import {
+  PARQUET_BYTES_PER_JSON_BYTE,
+  WAREHOUSE_LANDED_ID_RETENTION_DAYS,
+  WAREHOUSE_MAX_COMPACTED_BYTES,
+  WAREHOUSE_ROW_GROUP_ROWS,
+} from './warehouse-limits.ts';
+import type { WarehouseRow } from './warehouse-schema.ts';
+import { startParquet } from './write-parquet.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Where and how one warehouse destination lands its files. */
+export interface WarehouseTarget {
+  siteId: string;
+  /** R2 key prefix of the destination (no leading or trailing slash). */
+  prefix: string;
+  targetFileBytes: number;
+  maxFileAgeMs: number;
+}
+
+export interface AppendResult {
+  accepted: number;
+  duplicates: number;
+  landedFiles: number;
+}
+
+export interface MaintainResult {
+  compactedPartitions: number;
+  expiredPartitions: number;
+}
+
+/**
+ * The single writer of one warehouse destination's files (one instance per site and destination).
+ * Rows wait in its SQLite storage until a partition holds a file's worth or its oldest row reaches
+ * the age bound; then one Parquet file is written to R2 under a name fixed before the write (so a
+ * retry after a crash overwrites, never duplicates), committed here, and the partition manifest is
+ * rewritten. Event ids are unique per partition across buffer and landed files: a redelivered or
+ * replayed event is counted as a duplicate and never lands twice.
+ */
+export class WarehouseWriter extends DurableObject<Env> {
+  /** One flush, compaction or expiry at a time: R2 calls open the input gate to other requests. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    sql.exec(`CREATE TABLE IF NOT EXISTS pending (partition TEXT NOT NULL, event_id TEXT NOT NULL, row TEXT NOT NULL, bytes INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (partition, event_id))`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS landed (partition TEXT NOT NULL, event_id TEXT NOT NULL, file TEXT NOT NULL, row TEXT, PRIMARY KEY (partition, event_id))`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, partition TEXT NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS partitions (partition TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0, manifest_dirty INTEGER NOT NULL DEFAULT 0)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1), target TEXT NOT NULL)`);
+  }
+
+  /** Buffers rows (duplicates by partition and event id skipped) and lands every partition that now holds a file's worth. */
+  async append(target: WarehouseTarget, rows: WarehouseRow[], now = Date.now()): Promise<AppendResult> {
+    this.saveTarget(target);
+    const sql = this.ctx.storage.sql;
+    let accepted = 0;
+    const touched = new Set<string>();
+    for (const row of rows) {
+      const partition = partitionOf(target.siteId, row);
+      const known =
+        sql.exec('SELECT 1 FROM pending WHERE partition = ? AND event_id = ? UNION ALL SELECT 1 FROM landed WHERE partition = ? AND event_id = ?', partition, row.event_id, partition, row.event_id).toArray().length > 0;
+      if (known) continue;
+      const json = JSON.stringify(row);
+      sql.exec('INSERT INTO pending (partition, event_id, row, bytes, at) VALUES (?, ?, ?, ?, ?)', partition, row.event_id, json, json.length, now);
+      touched.add(partition);
+      accepted++;
+    }
+    let landedFiles = 0;
+    for (const partition of touched) {
+      if (this.pendingBytes(partition) * PARQUET_BYTES_PER_JSON_BYTE >= target.targetFileBytes) {
+        landedFiles += await this.serially(() => this.flush(target, partition, now));
+      }
+    }
+    await this.armAlarm(target, now);
+    return { accepted, duplicates: rows.length - accepted, landedFiles };
+  }
+
+  /** Lands every buffered partition now (operators, tests, and the age bound via the alarm). */
+  async flushAll(now = Date.now()): Promise<number> {
+    const target = this.loadTarget();
+    if (!target) return 0;
+    let files = 0;
+    for (const partition of this.pendingPartitions()) files += await this.serially(() => this.flush(target, partition, now));
+    await this.rewriteDirtyManifests(target, now);
+    return files;
+  }
+
+  /** Files, rows and bytes of one partition as committed (what its manifest lists). */
+  async committedFiles(partition: string): Promise<ManifestFile[]> {
+    return this.filesOf(partition);
+  }
+
+  /** Compacts partitions with two or more small files and deletes partitions past retention. Run by the scheduled handler. */
+  async maintain(retentionDays: number, now = Date.now()): Promise<MaintainResult> {
+    const target = this.loadTarget();
+    if (!target) return { compactedPartitions: 0, expiredPartitions: 0 };
+    const expiredPartitions = await this.serially(() => this.expire(target, retentionDays, now));
+    let compactedPartitions = 0;
+    const small = this.ctx.storage.sql
+      .exec('SELECT partition FROM files WHERE bytes < ? GROUP BY partition HAVING COUNT(*) >= 2', target.targetFileBytes)
+      .toArray();
+    for (const { partition } of small) compactedPartitions += await this.serially(() => this.compact(target, partition as string, now));
+    this.forgetOldIds(now);
+    await this.rewriteDirtyManifests(target, now);
+    return { compactedPartitions, expiredPartitions };
+  }
+
+  /** Lands partitions whose oldest buffered row reached the age bound, retries manifests that failed to write. */
+  override async alarm(): Promise<void> {
+    const target = this.loadTarget();
+    if (!target) return;
+    const now = Date.now();
+    const due = this.ctx.storage.sql
+      .exec('SELECT partition FROM pending GROUP BY partition HAVING MIN(at) <= ?', now - target.maxFileAgeMs)
+      .toArray();
+    for (const { partition } of due) await this.serially(() => this.flush(target, partition as string, now));
+    await this.rewriteDirtyManifests(target, now);
+    await this.armAlarm(target, now);
+  }
+
+  private async flush(target: WarehouseTarget, partition: string, now: number): Promise<number> {
+    const sql = this.ctx.storage.sql;
+    // Rows appended while this file is written get higher rowids and wait for the next file.
+    const last = sql.exec('SELECT MAX(rowid) AS last FROM pending WHERE partition = ?', partition).one().last as number | null;
+    if (last === null) return 0;
+    const seq = this.nextSeq(partition);
+    // Named before writing: a crash between the R2 write and the commit below rewrites the same object.
+    const key = `${target.prefix}/${partition}/part-${String(seq).padStart(6, '0')}.parquet`;
+    const { bytes, rows } = this.writeFile('SELECT rowid, row FROM pending WHERE partition = ? AND rowid <= ?', [partition, last]);
+    await this.env.WAREHOUSE.put(key, bytes, { customMetadata: { rows: String(rows) } });
+    const keepRows = bytes.byteLength < target.targetFileBytes ? 1 : 0;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(
+        'INSERT INTO landed (partition, event_id, file, row) SELECT partition, event_id, ?, CASE WHEN ? THEN row END FROM pending WHERE partition = ? AND rowid <= ?',
+        key, keepRows, partition, last,
+      );
+      sql.exec('DELETE FROM pending WHERE partition = ? AND rowid <= ?', partition, last);
+      sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows, bytes.byteLength, now);
+      this.commitSeq(partition, seq);
+    });
+    await this.writeManifest(target, partition, now);
+    return 1;
+  }
+
+  /**
+   * Builds one Parquet file from the rows a query selects (`rowid, row`, filtered by `params`),
+   * a row group per page: only one page of rows is in memory at a time, plus the file itself.
+   */
+  private writeFile(query: string, params: unknown[]): { bytes: ArrayBuffer; rows: number } {
+    const file = startParquet();
+    let rows = 0;
+    let after = 0;
+    for (;;) {
+      const page = this.ctx.storage.sql.exec(`${query} AND rowid > ? ORDER BY rowid LIMIT ?`, ...params, after, WAREHOUSE_ROW_GROUP_ROWS).toArray();
+      if (!page.length) break;
+      file.addRowGroup(page.map((p) => JSON.parse(p.row as string) as WarehouseRow));
+      rows += page.length;
+      after = page[page.length - 1]!.rowid as number;
+    }
+    return { bytes: file.finish(), rows };
+  }
+
+  /** Merges a partition's small files into one (rows are kept here until then), commits, rewrites the manifest, then deletes the old files. */
+  private async compact(target: WarehouseTarget, partition: string, now: number): Promise<number> {
+    const sql = this.ctx.storage.sql;
+    const small = sql
+      .exec('SELECT key, bytes FROM files WHERE partition = ? AND bytes < ? ORDER BY created_at, key', partition, target.targetFileBytes)
+      .toArray();
+    const chosen: string[] = [];
+    let total = 0;
+    for (const f of small) {
+      if (total + (f.bytes as number) > WAREHOUSE_MAX_COMPACTED_BYTES && chosen.length >= 2) break;
+      chosen.push(f.key as string);
+      total += f.bytes as number;
+    }
+    if (chosen.length < 2) return 0;
+    const marks = chosen.map(() => '?').join(',');
+    const unkept = sql.exec(`SELECT COUNT(*) AS n FROM landed WHERE partition = ? AND file IN (${marks}) AND row IS NULL`, partition, ...chosen).one().n as number;
+    if (unkept > 0) return 0; // rows of a file landed as large are not kept: leave it as it is
+    const seq = this.nextSeq(partition);
+    const key = `${target.prefix}/${partition}/part-${String(seq).padStart(6, '0')}-compacted.parquet`;
+    const { bytes, rows } = this.writeFile(`SELECT rowid, row FROM landed WHERE partition = ? AND file IN (${marks})`, [partition, ...chosen]);
+    await this.env.WAREHOUSE.put(key, bytes, { customMetadata: { rows: String(rows), compactedFrom: String(chosen.length) } });
+    const stillSmall = bytes.byteLength < target.targetFileBytes;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(`UPDATE landed SET file = ?, row = CASE WHEN ? THEN row ELSE NULL END WHERE partition = ? AND file IN (${marks})`, key, stillSmall ? 1 : 0, partition, ...chosen);
+      sql.exec(`DELETE FROM files WHERE key IN (${marks})`, ...chosen);
+      sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows, bytes.byteLength, now);
+      this.commitSeq(partition, seq);
+    });
+    await this.writeManifest(target, partition, now);
+    await this.env.WAREHOUSE.delete(chosen);
+    return 1;
+  }
+
+  /** Deletes every object of partitions whose date is past retention, and their state here. */
+  private async expire(target: WarehouseTarget, retentionDays: number, now: number): Promise<number> {
+    const cutoff = new Date(now - retentionDays * DAY_MS).toISOString().slice(0, 10);
+    const sql = this.ctx.storage.sql;
+    const known = sql.exec('SELECT partition FROM partitions UNION SELECT partition FROM pending').toArray().map((r) => r.partition as string);
+    const expired = known.filter((p) => (partitionDate(p) ?? '9999') < cutoff);
+    for (const partition of expired) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.env.WAREHOUSE.list({ prefix: `${target.prefix}/${partition}/`, cursor });
+        if (page.objects.length) await this.env.WAREHOUSE.delete(page.objects.map((o) => o.key));
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+      for (const table of ['pending', 'landed', 'files', 'partitions']) sql.exec(`DELETE FROM ${table} WHERE partition = ?`, partition);
+    }
+    return expired.length;
+  }
+
+  /** Ids of partitions older than the landed-id window are forgotten (rows still kept for compaction stay). */
+  private forgetOldIds(now: number): void {
+    const cutoff = new Date(now - WAREHOUSE_LANDED_ID_RETENTION_DAYS * DAY_MS).toISOString().slice(0, 10);
+    const partitions = this.ctx.storage.sql.exec('SELECT partition FROM partitions').toArray().map((r) => r.partition as string);
+    for (const partition of partitions) {
+      if ((partitionDate(partition) ?? '9999') < cutoff) this.ctx.storage.sql.exec('DELETE FROM landed WHERE partition = ? AND row IS NULL', partition);
+    }
+  }
+
+  private async writeManifest(target: WarehouseTarget, partition: string, now: number): Promise<void> {
+    const manifest = partitionManifest(partition, this.filesOf(partition), now);
+    await this.env.WAREHOUSE.put(`${target.prefix}/${partition}/${MANIFEST_NAME}`, JSON.stringify(manifest, null, 1), {
+      httpMetadata: { contentType: 'application/json' },
+    });
+    this.ctx.storage.sql.exec('UPDATE partitions SET manifest_dirty = 0 WHERE partition = ?', partition);
+  }
+
+  private async rewriteDirtyManifests(target: WarehouseTarget, now: number): Promise<void> {
+    const dirty = this.ctx.storage.sql.exec('SELECT partition FROM partitions WHERE manifest_dirty = 1').toArray();
+    for (const { partition } of dirty) await this.serially(() => this.writeManifest(target, partition as string, now));
+  }
+
+  private filesOf(partition: string): ManifestFile[] {
+    return this.ctx.storage.sql
+      .exec('SELECT key, rows, bytes, created_at FROM files WHERE partition = ? ORDER BY key', partition)
+      .toArray()
+      .map((f) => ({ key: f.key as string, rows: f.rows as number, bytes: f.bytes as number, createdAt: new Date(f.created_at as number).toISOString() }));
+  }
+
+  private nextSeq(partition: string): number {
+    const row = this.ctx.storage.sql.exec('SELECT seq FROM partitions WHERE partition = ?', partition).toArray()[0];
+    return ((row?.seq as number | undefined) ?? 0) + 1;
+  }
+
+  /** Inside the commit: the sequence moves on and the manifest is owed until written. */
+  private commitSeq(partition: string, seq: number): void {
+    this.ctx.storage.sql.exec(
+      'INSERT INTO partitions (partition, seq, manifest_dirty) VALUES (?, ?, 1) ON CONFLICT (partition) DO UPDATE SET seq = excluded.seq, manifest_dirty = 1',
+      partition,
+      seq,
+    );
+  }
+
+  private pendingBytes(partition: string): number {
+    return this.ctx.storage.sql.exec('SELECT COALESCE(SUM(bytes), 0) AS n FROM pending WHERE partition = ?', partition).one().n as number;
+  }
+
+  private pendingPartitions(): string[] {
+    return this.ctx.storage.sql.exec('SELECT DISTINCT partition FROM pending').toArray().map((r) => r.partition as string);
+  }
+
+  private async armAlarm(target: WarehouseTarget, now: number): Promise<void> {
+    const oldest = this.ctx.storage.sql.exec('SELECT MIN(at) AS at FROM pending').one().at as number | null;
+    const dirty = this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM partitions WHERE manifest_dirty = 1').one().n as number;
+    if (oldest === null && dirty === 0) return;
+    const at = oldest === null ? now + 60_000 : Math.max(now, oldest + target.maxFileAgeMs);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private saveTarget(target: WarehouseTarget): void {
+    this.ctx.storage.sql.exec('INSERT INTO settings (id, target) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET target = excluded.target', JSON.stringify(target));
+  }
+
+  private loadTarget(): WarehouseTarget | null {
+    const row = this.ctx.storage.sql.exec('SELECT target FROM settings WHERE id = 1').toArray()[0];
+    return row ? (JSON.parse(row.target as string) as WarehouseTarget) : null;
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}

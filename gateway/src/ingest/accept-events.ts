@@ -1,0 +1,73 @@
+import type { Context } from 'hono';
+import { ErrorCode, type BatchResult, type Event, type EventRejection } from '@sluice/protocol';
+import type { Env } from '../env.ts';
+import type { SiteVariables } from '../http/site-origin-guard.ts';
+import type { SiteConfig } from '../site-config/site-config.ts';
+import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
+import { minimizeFacts, scrubEventUrls } from '../minimize/index.ts';
+import { applyTrackingPlan } from '../plan/apply-tracking-plan.ts';
+import { dropSuppressed, indexSubjects } from '../rights/index.ts';
+import { countAggregates } from '../reports/count-aggregates.ts';
+import { joinConversionRewards } from '../decide/join-conversion-rewards.ts';
+import { consentPlanner } from '../consent/consent-planner.ts';
+import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
+import { enqueueDeliveries } from './enqueue-deliveries.ts';
+import { requestFacts } from './request-facts.ts';
+import { firstOfEachId } from './first-of-each-id.ts';
+import { storage } from './storage-unavailable.ts';
+
+/** Events that passed validation (with their index in the request) and the ones that did not. */
+export interface ParsedEvents {
+  events: { index: number; event: Event }[];
+  rejected: EventRejection[];
+}
+
+/** What ingest made of a request's events; `status` is 422 when none was valid. */
+export interface AcceptedEvents {
+  result: BatchResult;
+  status: 200 | 422;
+}
+
+/**
+ * The one ingest path every source goes through once its events are in Sluice's model (the SDK's
+ * `/v1/batch`, the Segment-compatible routes in `sources/`): URLs scrubbed → visitor cookie →
+ * tracking plan and minimization → suppression list → authoritative consent → event ids claimed (repeats dropped) → minimized, hashed and queued per
+ * destination → post-accept hooks. Only our own storage failing throws 503.
+ * @example const { result, status } = await acceptEvents(c, site, parsed); return c.json(result, status);
+ */
+export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVariables }>, site: SiteConfig, parsed: ParsedEvents): Promise<AcceptedEvents> {
+  const now = Date.now();
+  // The site's minimization and tracking plan (plan/): reject, strip or quarantine per event, before anything is stored.
+  const { events, rejected, minimization } = await applyTrackingPlan(c.env, site, parsed, c.req.raw, now);
+  // Personal data in page URLs and referrers goes before anything else sees the events, policy or not.
+  const scrubbed = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
+  const visitor = applyVisitorCookie(c.req.raw, scrubbed);
+  if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
+  // Events of people who asked to be forgotten go no further (rights/); the response does not single them out.
+  const { kept: valid } = await storage('d1', () => dropSuppressed(c.env.DB, site.id, scrubbed, now));
+  const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
+  const fresh = await storage('event-id-ledger', () => claimEventIds(c.env, site.id, valid.map((e) => e.eventId)));
+  const accepted = valid.filter((event) => fresh.has(event.eventId));
+  try {
+    // Which event ids carried which (hashed) identifier, so a deletion finds them in every store (rights/).
+    await storage('d1', () => indexSubjects(c.env.DB, site.id, accepted, now));
+    await enqueueDeliveries(c.env, site, accepted, minimizeFacts(requestFacts(c.req.raw, c.env.GEO_OVERRIDE), minimization), planner);
+  } catch (error) {
+    // Nothing was accepted: give the ids back so the client's retry is not taken for a repeat
+    // (a part that did reach a queue is caught by the consumer's per-destination delivered ledger).
+    await releaseEventIds(c.env, site.id, [...fresh]).catch(() => undefined);
+    throw error;
+  }
+  // Hooks that follow an accepted batch: one call each, after the enqueue, off the response path.
+  c.executionCtx.waitUntil(countAggregates(c.env, site, accepted, c.req.raw));
+  c.executionCtx.waitUntil(joinConversionRewards(c.env, site.id, accepted));
+
+  const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
+  if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
+  return { result, status: events.length === 0 ? 422 : 200 };
+}
+
+/** The 422 body when no event of a request was valid: the error plus the per-event rejections. */
+export function noValidEvent(result: BatchResult) {
+  return { error: { code: ErrorCode.InvalidEvent, message: 'no valid event in batch' }, ...result };
+}
