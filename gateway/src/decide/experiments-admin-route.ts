@@ -1,34 +1,22 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ErrorCode } from '@sluice/protocol';
-import { armSummaries, cryptoRng } from '@sluice/edge-models/bandits';
-import { candidateActionDist, evaluatePolicy, feedbackFromRecords, type Candidate } from '@sluice/edge-models/ope';
 import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
 import { requireAdminToken } from '../admin/admin-token.ts';
 import { readDocument, readJson } from '../admin/policy/read-json.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
-import { banditSnapshot, banditStub } from './bandit-stub.ts';
+import { banditStub } from './bandit-stub.ts';
 import { readDecisions } from './decision-log.ts';
-import { Experiment, ExperimentId, toPolicy } from './experiment.ts';
-import { incrementality, type GroupTotals } from './incrementality.ts';
+import { evaluateCandidate, OpeRequest } from './evaluate-candidate.ts';
+import { Experiment, ExperimentId } from './experiment.ts';
+import { experimentReport } from './experiment-report.ts';
 import { clearExperimentCache, loadExperiment } from './live-experiment.ts';
 import { storeExperiment } from './store-experiment.ts';
 
 /** Rows per NDJSON export page (`?since=` continues). */
 export const EXPORT_PAGE_ROWS = 10_000;
-/** Most logged decisions one OPE request reads. */
-export const OPE_MAX_ROWS = 50_000;
-
-const OpeRequest = z.strictObject({
-  candidate: z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('fixed'), weights: z.record(ExperimentId, z.number().nonnegative()) }),
-    z.strictObject({ type: z.literal('live'), greedy: z.boolean().optional() }),
-    z.strictObject({ type: z.literal('model'), algorithm: z.unknown(), greedy: z.boolean().optional() }),
-  ]),
-  since: z.number().int().nonnegative().optional(),
-  bootstrap: z.number().int().min(10).max(1000).optional(),
-});
+export { OPE_MAX_ROWS } from './evaluate-candidate.ts';
 
 function issueError(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, code: ErrorCode): ApiError {
   const first = issues[0]!;
@@ -111,48 +99,13 @@ export const experimentsAdminRoute = new Hono<{ Bindings: Env }>()
     const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
     const live = await liveOrThrow(c.env, siteId, experimentId);
     await flushLog(c.env, siteId, experimentId);
-    const { results } = await c.env.DB.prepare(
-      'SELECT holdout, COUNT(*) AS n, SUM(CASE WHEN reward > 0 THEN 1 ELSE 0 END) AS conversions, SUM(COALESCE(reward, 0)) AS valueSum, SUM(COALESCE(reward, 0) * COALESCE(reward, 0)) AS valueSquares FROM decisions WHERE site_id = ? AND experiment_id = ? GROUP BY holdout',
-    )
-      .bind(siteId, experimentId)
-      .all<GroupTotals & { holdout: number }>();
-    const empty: GroupTotals = { n: 0, conversions: 0, valueSum: 0, valueSquares: 0 };
-    const group = (h: number) => results.find((r) => r.holdout === h) ?? empty;
-    const snapshot = await banditSnapshot(c.env, siteId, experimentId);
-    const policy = toPolicy(live.experiment);
-    const bias = [1, ...new Array<number>(policy.config.dimension - 1).fill(0)];
-    const arms = snapshot ? armSummaries(policy.config, snapshot.state, bias, cryptoRng()).map((s) => ({ ...s, arm: live.experiment.arms[s.arm]!.id })) : [];
-    return c.json({
-      policyVersion: snapshot?.policyVersion ?? null,
-      status: live.experiment.status,
-      incrementality: incrementality(group(0), group(1)),
-      arms,
-      rewards: snapshot?.counters ?? null,
-    });
+    return c.json(await experimentReport(c.env, siteId, live));
   })
   .post('/:experiment/ope', async (c) => {
     const { siteId, experimentId } = await ids(c.env, c.req.param('site')!, c.req.param('experiment'));
     const request = OpeRequest.safeParse(await readJson(c.req.raw));
     if (!request.success) throw issueError(request.error.issues, ErrorCode.InvalidEvent);
     const live = await liveOrThrow(c.env, siteId, experimentId);
-    const e = live.experiment;
     await flushLog(c.env, siteId, experimentId);
-    const { data } = feedbackFromRecords(await readDecisions(c.env.DB, siteId, experimentId, request.data.since ?? 0, OPE_MAX_ROWS));
-    if (data.action.length === 0) throw new ApiError(422, ErrorCode.InvalidEvent, 'no logged policy decisions to evaluate from');
-    const c0 = request.data.candidate;
-    let candidate: Candidate;
-    if (c0.type === 'fixed') candidate = { type: 'fixed', probabilities: e.arms.map((a) => c0.weights[a.id] ?? 0) };
-    else if (c0.type === 'live') {
-      const snapshot = await banditSnapshot(c.env, siteId, experimentId);
-      if (!snapshot) throw new ApiError(404, ErrorCode.NotFound, 'experiment has no live model');
-      candidate = { type: 'model', config: toPolicy(e).config, state: snapshot.state, greedy: c0.greedy };
-    } else {
-      const parsed = Experiment.safeParse({ ...e, algorithm: c0.algorithm });
-      if (!parsed.success) throw issueError(parsed.error.issues, ErrorCode.InvalidPolicy);
-      candidate = { type: 'model', config: toPolicy(parsed.data).config, greedy: c0.greedy };
-    }
-    if (candidate.type === 'fixed' && candidate.probabilities.every((p) => p === 0)) throw new ApiError(422, ErrorCode.InvalidEvent, 'candidate.weights: give at least one arm a positive weight');
-    const rng = cryptoRng();
-    const report = evaluatePolicy(data, candidateActionDist(candidate, data), { arms: e.arms.length, rng, bootstrap: request.data.bootstrap });
-    return c.json({ loggedValue: data.reward.reduce((a, b) => a + b, 0) / data.reward.length, ...report });
+    return c.json(await evaluateCandidate(c.env, siteId, live, request.data));
   });

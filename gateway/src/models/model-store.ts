@@ -79,3 +79,12 @@ export function modelHistory(db: D1Database, site: string, model: string): Promi
 }
 
 export { EMPTY_ROLLOUT };
+
+/** The names of the models a site has published, with how many versions each. */
+export function listModels(db: D1Database, site: string): Promise<Array<{ model: string; versions: number }>> {
+  return storage(async () => {
+    const { results } = await db.prepare('SELECT model, COUNT(*) AS versions FROM model_versions WHERE site_id = ? GROUP BY model ORDER BY model LIMIT 200')
+      .bind(site).all<{ model: string; versions: number }>();
+    return results;
+  });
+}
