@@ -109,3 +109,31 @@ export async function logReward(db: D1Database, siteId: string, decisionId: stri
   await db.prepare(`UPDATE decisions SET ${status}_rewards = ${status}_rewards + 1 WHERE decision_id = ? AND site_id = ?`).bind(decisionId, siteId).run();
   return status;
 }
+
+/** Logged decisions of one bucket, arm and group (holdout / fallback), summed in D1. */
+export interface DecisionBucket {
+  bucket: number;
+  arm: string;
+  holdout: boolean;
+  fallback: boolean;
+  n: number;
+  rewarded: number;
+  rewardSum: number;
+  propensitySum: number;
+}
+
+/**
+ * Decisions since `since` grouped by time bucket (`bucketMs`), arm, holdout and fallback, with how
+ * many were rewarded, the summed reward and the summed propensity (for the console's allocation and
+ * time series: aggregated in D1, so a busy experiment is summed, never truncated).
+ * @example await decisionBuckets(env.DB, 'demo', 'hero', Date.now() - 3_600_000, 60_000);
+ */
+export async function decisionBuckets(db: D1Database, siteId: string, experimentId: string, since: number, bucketMs: number): Promise<DecisionBucket[]> {
+  const { results } = await db
+    .prepare(
+      'SELECT (at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, arm, holdout, fallback, COUNT(*) AS n, SUM(CASE WHEN reward IS NOT NULL THEN 1 ELSE 0 END) AS rewarded, COALESCE(SUM(reward), 0) AS rewardSum, SUM(propensity) AS propensitySum FROM decisions WHERE site_id = ? AND experiment_id = ? AND at >= ? GROUP BY bucket, arm, holdout, fallback LIMIT 20000',
+    )
+    .bind(bucketMs, bucketMs, siteId, experimentId, since)
+    .all<{ bucket: number; arm: string; holdout: number; fallback: number; n: number; rewarded: number; rewardSum: number; propensitySum: number }>();
+  return results.map((r) => ({ ...r, holdout: r.holdout === 1, fallback: r.fallback === 1 }));
+}

@@ -1,4 +1,4 @@
-import type { DecisionRecord } from '@sluice/edge-models/ope';
+import type { DecisionBucket } from '../../decide/decision-log.ts';
 import { alignSeries, type TimeWindow } from '../time-window.ts';
 
 /** Per arm, in the window: decisions served outside the holdout, their share, the mean propensity logged. */
@@ -21,35 +21,35 @@ export interface ExperimentSeries {
 }
 
 /**
- * Allocation and decisions/rewards over time from decision-log records (`readDecisions` of
- * `gateway/src/decide/decision-log.ts`) that fall in the window. A reward is charted in its
+ * Allocation and decisions/rewards over time from the decision log's buckets (`decisionBuckets`
+ * of `gateway/src/decide/decision-log.ts`), aligned to the window. A reward is charted in its
  * decision's bucket.
+ * @example experimentSeries(timeWindow('1h'), ['a', 'b'], await decisionBuckets(db, site, id, since, bucketMs));
  */
-export function experimentSeries(window: TimeWindow, arms: string[], records: readonly DecisionRecord[]): ExperimentSeries {
-  const bucket = (at: number) => Math.floor(at / window.bucketMs) * window.bucketMs;
-  const rows = records.filter((r) => r.at >= window.since);
+export function experimentSeries(window: TimeWindow, arms: string[], buckets: readonly DecisionBucket[]): ExperimentSeries {
+  const rows = buckets.filter((b) => b.bucket + window.bucketMs > window.since);
   const served = rows.filter((r) => !r.holdout);
+  const servedTotal = served.reduce((a, r) => a + r.n, 0);
   const allocation: Record<string, ArmAllocation> = {};
   for (const arm of arms) {
     const mine = served.filter((r) => r.arm === arm);
-    allocation[arm] = {
-      served: mine.length,
-      share: served.length ? mine.length / served.length : null,
-      meanPropensity: mine.length ? mine.reduce((a, r) => a + r.propensity, 0) / mine.length : null,
-    };
+    const n = mine.reduce((a, r) => a + r.n, 0);
+    allocation[arm] = { served: n, share: servedTotal ? n / servedTotal : null, meanPropensity: n ? mine.reduce((a, r) => a + r.propensitySum, 0) / n : null };
   }
   const aligned = alignSeries(
     window,
     rows.flatMap((r) => [
-      { bucket: bucket(r.at), key: 'decisions', n: 1 },
-      ...(r.reward !== null && r.reward !== undefined ? [{ bucket: bucket(r.at), key: 'rewarded', n: 1 }, { bucket: bucket(r.at), key: 'rewardSum', n: r.reward }] : []),
+      { bucket: r.bucket, key: 'decisions', n: r.n },
+      { bucket: r.bucket, key: 'rewarded', n: r.rewarded },
+      { bucket: r.bucket, key: 'rewardSum', n: r.rewardSum },
     ]),
     ['decisions', 'rewarded', 'rewardSum'],
   );
+  const total = rows.reduce((a, r) => a + r.n, 0);
   return {
-    total: rows.length,
-    holdout: rows.length - served.length,
-    fallback: rows.filter((r) => r.fallback).length,
+    total,
+    holdout: total - servedTotal,
+    fallback: rows.filter((r) => r.fallback).reduce((a, r) => a + r.n, 0),
     allocation,
     decisions: aligned.decisions!,
     rewarded: aligned.rewarded!,

@@ -2,8 +2,8 @@
 /** @jsxImportSource hono/jsx */
 import { appendAudit } from '../../audit/append-audit.ts';
 import { banditStub } from '../../decide/bandit-stub.ts';
-import { readDecisions } from '../../decide/decision-log.ts';
-import { evaluateCandidate, OPE_MAX_ROWS } from '../../decide/evaluate-candidate.ts';
+import { decisionBuckets } from '../../decide/decision-log.ts';
+import { evaluateCandidate } from '../../decide/evaluate-candidate.ts';
 import { ExperimentId } from '../../decide/experiment.ts';
 import { experimentReport } from '../../decide/experiment-report.ts';
 import type { Difference } from '../../decide/incrementality.ts';
@@ -61,10 +61,10 @@ async function renderExperiments(ctx: PageContext, ope?: OpeView) {
     .flushLog()
     .then(() => true)
     .catch(() => false);
-  const [report, records] = await Promise.all([experimentReport(ctx.env, ctx.site.id, live), readDecisions(ctx.env.DB, ctx.site.id, live.id, window.since, OPE_MAX_ROWS)]);
+  const [report, buckets] = await Promise.all([experimentReport(ctx.env, ctx.site.id, live), decisionBuckets(ctx.env.DB, ctx.site.id, live.id, window.since, window.bucketMs)]);
   const e = live.experiment;
   const armIds = e.arms.map((a) => a.id);
-  const series = experimentSeries(window, armIds, records);
+  const series = experimentSeries(window, armIds, buckets);
   const posterior = new Map(report.arms.map((a) => [a.arm, a]));
   const here = `/console/experiments?site=${site}&experiment=${encodeURIComponent(live.id)}`;
   const inc = report.incrementality;
