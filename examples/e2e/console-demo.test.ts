@@ -250,7 +250,7 @@ describe('the console', () => {
     const page = await (await browser.newContext()).newPage();
     await signIn(page, E2E_READONLY_TOKEN, '/console');
     // The overview links every page; the first Tab reaches the skip link, Enter moves focus to the content.
-    expect(await page.$$eval('ul.cards a', (links) => links.map((a) => a.textContent))).toEqual(['Delivery', 'Consent', 'Policy']);
+    expect(await page.$$eval('ul.cards a', (links) => links.map((a) => a.textContent))).toEqual(['Delivery', 'Consent', 'Policy', 'Experiments', 'Models', 'Privacy']);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');
