@@ -2,7 +2,7 @@ import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import type { DeliveryMessage } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { GOOGLE_PROFILE, META_PROFILE, normalizedValue } from '../src/identity/index.ts';
 import { queued, received, runQueue, scopedIds, seed, sha256, siteWithAll } from './destinations.ts';
@@ -33,10 +33,16 @@ function event(person: typeof P, name = 'Purchase') {
 }
 
 async function ingest(events: unknown[]) {
+  // Ingest queues batch messages (one per destination, issue 14); the consumer works per item, so
+  // each item is kept here as the single-item message it expands to (still consumed as such).
   const sent: DeliveryMessage[] = [];
+  const record = (body: QueuedDelivery) => {
+    if (!isBatchMessage(body)) return void sent.push(body);
+    for (const item of body.items) sent.push({ siteId: body.siteId, destinationKey: body.destinationKey, ...item });
+  };
   const queue = {
-    async send(body: DeliveryMessage) { sent.push(body); },
-    async sendBatch(ms: Iterable<{ body: DeliveryMessage }>) { for (const m of ms) sent.push(m.body); },
+    async send(body: QueuedDelivery) { record(body); },
+    async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); },
   };
   const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue };
   const ctx = createExecutionContext();

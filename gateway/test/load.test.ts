@@ -69,7 +69,7 @@ describe('load', () => {
       const ids = await delivered();
       expect(ids.length, `${key}: more deliveries than events`).toBe(accepted.size);
       expect(new Set(ids).size, `${key}: an event delivered twice`).toBe(accepted.size);
-      for (const id of ids) expect(accepted.has(id)).toBe(true);
+      for (const id of ids) expect(accepted.has(id), `${key}: ${id} delivered but never accepted`).toBe(true);
     }
     const open = await env.DB.prepare('SELECT COUNT(*) AS n FROM dead_letters WHERE site_id = ?').bind(site.id).first<{ n: number }>();
     expect(open!.n).toBe(0);

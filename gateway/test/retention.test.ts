@@ -21,7 +21,7 @@ async function rowsAt(siteId: string, age: number, tag: string) {
     env.DB.prepare("INSERT INTO dead_letters (site_id, destination, event_id, reason, payload, created_at) VALUES (?, 'meta', ?, 'r', '{}', ?)").bind(siteId, id, t),
     env.DB.prepare("INSERT INTO delivered_events (site_id, destination, event_id, delivered_at) VALUES (?, 'meta', ?, ?)").bind(siteId, id, t),
     env.DB.prepare("INSERT INTO pixel_event_ids (site_id, vendor, event_id, reported_at) VALUES (?, 'meta', ?, ?)").bind(siteId, id, t),
-    env.DB.prepare("INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt, created_at, expires_at) VALUES (?, ?, 'meta', 'allow', 'r', 'v', 'rest', '{}', ?, ?)").bind(siteId, id, t, t + 400 * DAY),
+    env.DB.prepare("INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt_hash, created_at, expires_at) VALUES (?, ?, 'meta', 'allow', 'r', 'v', 'rest', 'h', ?, ?)").bind(siteId, id, t, t + 400 * DAY),
     env.DB.prepare("INSERT INTO quarantine (site_id, event_id, event_name, plan_version, violations, event, created_at) VALUES (?, ?, 'E', 1, '[]', '{}', ?)").bind(siteId, id, t),
     env.DB.prepare('INSERT INTO purged_events (site_id, event_id, purged_at) VALUES (?, ?, ?)').bind(siteId, id, t),
     env.DB.prepare("INSERT INTO subject_events (site_id, subject_key, event_ids, created_at) VALUES (?, 'k', '[]', ?)").bind(siteId, t),

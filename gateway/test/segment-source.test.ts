@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
 import type { ConsentedDeliveryMessage } from '../src/consent/consented-delivery.ts';
+import type { DeliveryBatchMessage } from '../src/delivery/delivery-message.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { eventIdFor } from '../src/sources/segment/event-id-for.ts';
 import { ORIGIN, WRITE_KEY, seedSite, site } from './fixtures.ts';
@@ -34,7 +35,7 @@ async function send(path: string, body: unknown, headers: Record<string, string>
   const ctx = createExecutionContext();
   const response = await worker.fetch(request, { ...(env as Env), SOURCE_SECRET_TEST: SECRET, ...queues } as Env, ctx);
   await waitOnExecutionContext(ctx);
-  return { response, body: (await response.json()) as Record<string, any>, sent: sent as ConsentedDeliveryMessage[] };
+  return { response, body: (await response.json()) as Record<string, any>, sent: sent as Array<ConsentedDeliveryMessage | DeliveryBatchMessage> };
 }
 
 function orderCompleted(messageId = `node-next-${crypto.randomUUID()}`) {
@@ -51,7 +52,9 @@ function orderCompleted(messageId = `node-next-${crypto.randomUUID()}`) {
   };
 }
 
-const itemsFor = (sent: ConsentedDeliveryMessage[], key: string) => sent.filter((m) => m.destinationKey === key).map((m) => m.item as Record<string, any>);
+/** The items queued for one destination: ingest queues batch messages (issue 14), one per destination, each holding its items. */
+const itemsFor = (sent: Array<ConsentedDeliveryMessage | DeliveryBatchMessage>, key: string) =>
+  sent.filter((m) => m.destinationKey === key).flatMap((m) => ('items' in m ? m.items.map((i) => i.item) : [m.item])) as Array<Record<string, any>>;
 
 describe('Segment-compatible source (/segment/v1/*)', () => {
   beforeEach(async () => {

@@ -26,4 +26,11 @@ describe('the built-in default policy (consent/policies/default.json)', () => {
     expect(br.decision).not.toBe('deny');
     expect(JSON.stringify(br.transforms)).toContain('context.ip');
   });
+  it('the warehouse (sources/R2 lake) is measurement: in the EEA it needs an analytics grant, elsewhere it is allowed', () => {
+    const lake = (location: { country?: string }, consent?: object) =>
+      evaluateConsent({ policy, policyVersion: 'default', signals: decodeSignals(consent as never, false), location, destinations: ['warehouse'] }).destinations.warehouse!.decision;
+    expect(lake({ country: 'DE' })).toBe('deny');
+    expect(lake({ country: 'DE' }, { consentMode: { analytics_storage: 'granted' } })).not.toBe('deny');
+    expect(lake({ country: 'BR' })).not.toBe('deny');
+  });
 });

@@ -5,12 +5,13 @@ import type { SiteVariables } from '../http/site-origin-guard.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
 import { minimizeFacts, scrubEventUrls } from '../minimize/index.ts';
-import { applyTrackingPlan } from '../plan/apply-tracking-plan.ts';
-import { dropSuppressed, indexSubjects } from '../rights/index.ts';
+import { applyTrackingPlan, planStatements } from '../plan/apply-tracking-plan.ts';
+import { findSuppressed, subjectIndexStatements, suppressedCountStatements } from '../rights/index.ts';
 import { countAggregates } from '../reports/count-aggregates.ts';
 import { joinConversionRewards } from '../decide/join-conversion-rewards.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
 import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
+import { ingestCounterStatements } from '../observability/ingest-metrics.ts';
 import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { requestFacts } from './request-facts.ts';
 import { firstOfEachId } from './first-of-each-id.ts';
@@ -38,20 +39,37 @@ export interface AcceptedEvents {
 export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVariables }>, site: SiteConfig, parsed: ParsedEvents): Promise<AcceptedEvents> {
   const now = Date.now();
   // The site's minimization and tracking plan (plan/): reject, strip or quarantine per event, before anything is stored.
-  const { events, rejected, minimization } = await applyTrackingPlan(c.env, site, parsed, c.req.raw, now);
+  const planned = await applyTrackingPlan(c.env, site, parsed, c.req.raw, now);
+  const { events, rejected, minimization } = planned;
   // Personal data in page URLs and referrers goes before anything else sees the events, policy or not.
   const scrubbed = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
   const visitor = applyVisitorCookie(c.req.raw, scrubbed);
   if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
-  // Events of people who asked to be forgotten go no further (rights/); the response does not single them out.
-  const { kept: valid } = await storage('d1', () => dropSuppressed(c.env.DB, site.id, scrubbed, now));
+  // Events of people who asked to be forgotten go no further, not even into quarantine (rights/):
+  // one read for the whole batch; the response does not single them out.
+  const quarantined = planned.quarantine.map((q) => q.original);
+  const suppressed = await storage('d1', () => findSuppressed(c.env.DB, site.id, [...scrubbed, ...quarantined]));
+  const valid = scrubbed.filter((e) => !suppressed.has(e));
   const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
   const fresh = await storage('event-id-ledger', () => claimEventIds(c.env, site.id, valid.map((e) => e.eventId)));
   const accepted = valid.filter((event) => fresh.has(event.eventId));
+  const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
+  if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
+  const status = events.length === 0 ? 422 : 200;
+  const metrics = ingestCounterStatements(c.req.raw, c.env.DB, site.id, status, result, now);
   try {
-    // Which event ids carried which (hashed) identifier, so a deletion finds them in every store (rights/).
-    await storage('d1', () => indexSubjects(c.env.DB, site.id, accepted, now));
-    await enqueueDeliveries(c.env, site, accepted, minimizeFacts(requestFacts(c.req.raw, c.env.GEO_OVERRIDE), minimization), planner);
+    // Every D1 write of the request goes in the one batch the deliveries commit (issue 14): the plan's
+    // observations, counts and quarantine, the suppression count, and which event ids carried which
+    // (hashed) identifier, so a deletion finds them in every store (rights/).
+    const alongside = [
+      ...(await planStatements(c.env.DB, site.id, planned, suppressed, now)),
+      ...suppressedCountStatements(c.env.DB, site.id, suppressed.size, now),
+      ...(await subjectIndexStatements(c.env.DB, site.id, accepted, now)),
+      // The answer's metric counters (observability/), when the route counts them.
+      ...metrics.statements,
+    ];
+    await enqueueDeliveries(c.env, site, accepted, minimizeFacts(requestFacts(c.req.raw, c.env.GEO_OVERRIDE), minimization), planner, alongside);
+    metrics.counted();
   } catch (error) {
     // Nothing was accepted: give the ids back so the client's retry is not taken for a repeat
     // (a part that did reach a queue is caught by the consumer's per-destination delivered ledger).
@@ -62,9 +80,7 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
   c.executionCtx.waitUntil(countAggregates(c.env, site, accepted, c.req.raw));
   c.executionCtx.waitUntil(joinConversionRewards(c.env, site.id, accepted));
 
-  const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
-  if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
-  return { result, status: events.length === 0 ? 422 : 200 };
+  return { result, status };
 }
 
 /** The 422 body when no event of a request was valid: the error plus the per-event rejections. */

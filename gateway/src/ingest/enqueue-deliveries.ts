@@ -25,14 +25,16 @@ export interface DeliveryPlan {
 /**
  * Maps each event to each destination's shape (hashing here, in memory) and queues the results.
  * Storage work per request is O(1) in events: one D1 batch (audit rows referencing each distinct
- * receipt once, consent drops) and one queue message per destination holding all its items.
+ * receipt once, consent drops, the writes `alongside`) and one queue message per destination holding all its items.
  * Under a consent policy (`planner`): denied destinations get nothing (the drop is counted in the
  * destination's status), the rest get the event minimized per policy; every decision is audited
- * before anything is queued. Returns the number of items queued.
+ * before anything is queued. `alongside`: the request's other D1 writes (subject index, plan
+ * observations and quarantine, suppression counts, metric counters), sent in the same one batch.
+ * Returns the number of items queued.
  */
-export async function enqueueDeliveries(env: Env, site: SiteConfig, events: Event[], facts: RequestFacts, planner: ConsentPlanner | null = null): Promise<number> {
+export async function enqueueDeliveries(env: Env, site: SiteConfig, events: Event[], facts: RequestFacts, planner: ConsentPlanner | null = null, alongside: D1PreparedStatement[] = []): Promise<number> {
   const plan = await planDeliveries(site, events, facts, planner);
-  await commitDeliveries(env, plan, planner, facts.receivedAt);
+  await commitDeliveries(env, plan, planner, facts.receivedAt, alongside);
   return plan.messages.reduce((n, m) => n + m.body.items.length, 0);
 }
 
@@ -74,11 +76,15 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
   return plan;
 }
 
-/** The storage part: one D1 batch (audit before anything is queued), then one send per queue. */
-export async function commitDeliveries(env: Env, plan: DeliveryPlan, planner: ConsentPlanner | null, now: number): Promise<void> {
+/**
+ * The storage part: one D1 batch (audit before anything is queued, with the request's other
+ * writes `alongside`), then one send per queue.
+ */
+export async function commitDeliveries(env: Env, plan: DeliveryPlan, planner: ConsentPlanner | null, now: number, alongside: D1PreparedStatement[] = []): Promise<void> {
   const statements = [
     ...(planner ? await auditStatements(env.DB, plan.audit, planner.live.policy.retention.auditLog, now) : []),
     ...outcomeStatements(env, plan.drops, now),
+    ...alongside,
   ];
   if (statements.length) await storage('d1', () => env.DB.batch(statements));
   if (plan.messages.length) await storage('queue', () => enqueueMessages(env, plan.messages));

@@ -84,6 +84,19 @@ describe('minimization (fuzzed): nothing personal survives in URLs, referrers or
     expect(minimizeEvent(event, DEFAULT_MINIMIZATION)).toBe(event);
     expect(scrubText('Order 1234567890 shipped 2026-11-28', DEFAULT_MINIMIZATION)).toBe('Order 1234567890 shipped 2026-11-28');
   });
+
+  it('ids made of hex groups are no phone numbers, even when some groups are all digits (fuzzed UUIDs)', () => {
+    expect(scrubText('order-1c3a874f-1234-4567-8901-a4e6dbe7ef1d', DEFAULT_MINIMIZATION)).toBe('order-1c3a874f-1234-4567-8901-a4e6dbe7ef1d');
+    fc.assert(
+      fc.property(fc.uuid(), (id) => {
+        const props = { orderId: `order-${id}`, ref: id };
+        expect(scrubProperties(props, DEFAULT_MINIMIZATION)).toBe(props);
+      }),
+      RUNS,
+    );
+    // A number beside words is still found.
+    expect(scrubText('call-650-555-0100 or (650) 555-0100, ext.', DEFAULT_MINIMIZATION)).toBe('call-[redacted] or [redacted], ext.');
+  });
 });
 
 describe('IP and user agent', () => {

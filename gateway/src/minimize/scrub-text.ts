@@ -5,9 +5,11 @@ import type { MinimizationRules } from './minimization-rules.ts';
 const EMAIL = /[^\s@<>()[\]",;:]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
 /**
  * Phone numbers in running text: a leading +, or three digit groups with separators and at least 9
- * digits (650-555-0100). Bare digit runs are too often order ids, and dates have 8 digits.
+ * digits (650-555-0100). Bare digit runs are too often order ids, and dates have 8 digits. A match
+ * must stand on its own: not glued to letters or digits, and not a run of groups inside a hex token
+ * (the all-digit groups of a UUID, `order-1c3a874f-1234-4567-8901-a4e6dbe7ef1d`, are no phone).
  */
-const PHONE = /(?:\+\d[\d\s().-]{6,22}\d|\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,6}(?:[\s.-]\d{2,6})?)/g;
+const PHONE = /(?<![0-9A-Za-z]|[0-9A-Fa-f]-)(?:\+\d[\d\s().-]{6,22}\d|\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,6}(?:[\s.-]\d{2,6})?)(?![0-9A-Za-z]|-[0-9A-Fa-f])/g;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
 /** A value that is all phone: a + and 7-15 digits with optional separators. */
 const WHOLE_PHONE = /^\+[\d\s().-]{7,24}$/;

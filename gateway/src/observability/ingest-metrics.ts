@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Env } from '../env.ts';
 import { loadSiteByWriteKey } from '../site-config/load-site-config.ts';
-import { addToCounters, type CounterIncrement } from './metric-counters.ts';
+import { addToCounters, counterStatements, type CounterIncrement } from './metric-counters.ts';
 import { logJson } from './log-json.ts';
 
 interface BatchAnswer {
@@ -23,14 +23,34 @@ export function ingestIncrements(site: string, status: number, body: BatchAnswer
   return out;
 }
 
+/** Requests `countIngest` is counting; `counted` once ingest stored the counters in its own D1 batch. */
+const counting = new WeakMap<Request, { counted: boolean }>();
+
 /**
- * Counts what `POST /v1/batch` answered into D1 counters after the response is sent
- * (`waitUntil`): counting never delays or fails ingest. Labels are the site id and error codes only.
+ * The counter upserts for an ingest answer, for ingest's one D1 batch (issue 14: O(1) storage per
+ * batch), when the request runs under `countIngest` (none otherwise). Call `counted()` once the
+ * batch is stored, so the middleware does not count the answer again; if it never is (a 503), the
+ * middleware counts the answer it sees.
+ * @example const metrics = ingestCounterStatements(c.req.raw, env.DB, site.id, 200, result, now); …; metrics.counted()
+ */
+export function ingestCounterStatements(request: Request, db: D1Database, site: string, status: number, body: BatchAnswer, now: number): { statements: D1PreparedStatement[]; counted(): void } {
+  const slot = counting.get(request);
+  if (!slot) return { statements: [], counted: () => undefined };
+  return { statements: counterStatements(db, ingestIncrements(site, status, body), now), counted: () => void (slot.counted = true) };
+}
+
+/**
+ * Counts what `POST /v1/batch` answered into D1 counters. An answer ingest reached counts in
+ * ingest's own D1 batch (`ingestCounterStatements`); any other (bad key, bad body, 503) is counted
+ * here after the response is sent (`waitUntil`): counting never delays or fails ingest. Labels are
+ * the site id and error codes only.
  */
 export function countIngest(): MiddlewareHandler<{ Bindings: Env }> {
   return async function ingestCounter(c, next) {
+    const slot = { counted: false };
+    counting.set(c.req.raw, slot);
     await next();
-    if (c.req.method !== 'POST') return;
+    if (c.req.method !== 'POST' || slot.counted) return;
     const response = c.res.clone();
     const key = c.req.query('key');
     const work = (async () => {

@@ -19,6 +19,16 @@ export function labelKey(labels: Record<string, string>): string {
  * @example await addToCounters(env.DB, [{ name: 'sluice_events_total', labels: { outcome: 'accepted' }, by: 3 }])
  */
 export async function addToCounters(db: D1Database, increments: CounterIncrement[], now = Date.now()): Promise<void> {
+  const statements = counterStatements(db, increments, now);
+  if (statements.length) await db.batch(statements);
+}
+
+/**
+ * The upserts `addToCounters` runs (one per series, increments to the same series merged), for a
+ * caller that sends them in a D1 batch of its own, as ingest does.
+ * @example statements.push(...counterStatements(env.DB, [{ name: 'sluice_events_total', labels: { outcome: 'accepted' }, by: 3 }], Date.now()))
+ */
+export function counterStatements(db: D1Database, increments: CounterIncrement[], now: number): D1PreparedStatement[] {
   const upsert = db.prepare(
     'INSERT INTO metric_counters (name, labels, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value, updated_at = excluded.updated_at',
   );
@@ -28,8 +38,7 @@ export async function addToCounters(db: D1Database, increments: CounterIncrement
     const seen = merged.get(key);
     merged.set(key, seen ? { ...seen, by: seen.by + inc.by } : inc);
   }
-  if (merged.size === 0) return;
-  await db.batch([...merged.values()].map((inc) => upsert.bind(inc.name, labelKey(inc.labels), inc.by, now)));
+  return [...merged.values()].map((inc) => upsert.bind(inc.name, labelKey(inc.labels), inc.by, now));
 }
 
 /** Default histogram buckets in seconds: sub-second edge work up to a five-minute delivery. */

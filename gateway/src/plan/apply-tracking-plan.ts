@@ -4,14 +4,13 @@ import type { Env } from '../env.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { minimizationRules, minimizeEvents, type MinimizationRules } from '../minimize/index.ts';
 import { requestLocation } from '../consent/request-location.ts';
-import { indexSubjects } from '../rights/subject-index.ts';
-import { dropSuppressed } from '../rights/suppression.ts';
+import { subjectIndexStatements } from '../rights/subject-index.ts';
 import { storage } from '../ingest/storage-unavailable.ts';
 import { checkEvent, planName, type PlanViolation } from './check-event.ts';
 import { loadLivePlan } from './live-plan.ts';
-import { observeTypes } from './observe-types.ts';
-import { quarantinable, storeQuarantine, type QuarantineFacts } from './quarantine.ts';
-import { countViolations } from './violation-counts.ts';
+import { observationStatements } from './observe-types.ts';
+import { quarantinable, quarantineStatements, type QuarantineFacts } from './quarantine.ts';
+import { violationStatements } from './violation-counts.ts';
 
 type Indexed = { index: number; event: Event };
 
@@ -21,6 +20,20 @@ export interface PlannedBatch {
   rejected: EventRejection[];
   minimization: MinimizationRules;
   quarantined: number;
+  /**
+   * Events the plan keeps aside, not stored yet: ingest checks their people against the suppression
+   * list with the rest of the batch, then `planStatements` writes them in its one D1 batch.
+   */
+  quarantine: QuarantineCandidate[];
+  /** Observations and violation counts, for ingest's one D1 batch. */
+  statements: D1PreparedStatement[];
+}
+
+/** One event kept aside: as stored (hashed, scrubbed) and as it came (for the suppression list and subject index). */
+export interface QuarantineCandidate {
+  original: Event;
+  row: { event: Event; violations: PlanViolation[]; facts: QuarantineFacts };
+  planVersion: number;
 }
 
 /**
@@ -29,6 +42,8 @@ export interface PlannedBatch {
  * plan draft, and — when the site has a plan — checked: rejected events join `rejected[]` with path
  * and rule, stripped ones go on without the offending properties, quarantined ones are kept aside in
  * D1 (hashed, scrubbed) and listed in `rejected[]` as quarantined. Violations are counted per event and rule.
+ * Reads the plan (KV, cached) and writes nothing: its D1 writes come back as `statements` and
+ * `quarantine` for ingest's one D1 batch (issue 14).
  * @example const planned = await applyTrackingPlan(c.env, site, parsed, c.req.raw, Date.now())
  */
 export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { events: Indexed[]; rejected: EventRejection[] }, request: Request, now: number): Promise<PlannedBatch> {
@@ -36,12 +51,12 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
   const minimization = minimizationRules(live?.plan.minimization);
   const clean = minimizeEvents(parsed.events.map((e) => e.event), minimization);
   const events = parsed.events.map(({ index }, i) => ({ index, event: clean[i]! }));
-  await storage('d1', () => observeTypes(env.DB, site.id, events.map((e) => e.event), now));
-  if (!live) return { events, rejected: parsed.rejected, minimization, quarantined: 0 };
+  const statements = observationStatements(env.DB, site.id, events.map((e) => e.event), now);
+  if (!live) return { events, rejected: parsed.rejected, minimization, quarantined: 0, quarantine: [], statements };
 
   const kept: Indexed[] = [];
   const rejected = [...parsed.rejected];
-  const quarantine: Array<{ event: Event; violations: PlanViolation[]; facts: QuarantineFacts }> = [];
+  const quarantine: QuarantineCandidate[] = [];
   const counted: Array<{ event: string; violation: PlanViolation }> = [];
   let facts: QuarantineFacts | undefined;
   for (const { index, event } of events) {
@@ -56,22 +71,29 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
     rejected.push({ index, code: ErrorCode.PlanViolation, message: verdict.action === 'quarantine' ? `quarantined by the tracking plan: ${what}` : what });
     if (verdict.action === 'quarantine') {
       facts ??= quarantineFacts(request, env);
-      quarantine.push({ event: await quarantinable(event), violations: verdict.violations, facts });
+      quarantine.push({ original: event, row: { event: await quarantinable(event), violations: verdict.violations, facts }, planVersion: live.version });
     }
   }
   rejected.sort((a, b) => a.index - b.index);
-  if (quarantine.length) {
-    const ids = new Set(quarantine.map((q) => q.event.eventId));
-    // A forgotten person's events are not kept aside either (counted as suppressed); the answer stays the same.
-    const { kept: originals } = await storage('d1', () => dropSuppressed(env.DB, site.id, events.filter((e) => ids.has(e.event.eventId)).map((e) => e.event), now));
-    const keep = new Set(originals.map((e) => e.eventId));
-    const rows = quarantine.filter((q) => keep.has(q.event.eventId));
-    if (rows.length) await storage('d1', () => storeQuarantine(env.DB, site.id, live.version, rows, now));
-    // The subject index holds the original identifiers' keys, so a deletion reaches quarantined rows.
-    await storage('d1', () => indexSubjects(env.DB, site.id, originals, now));
-  }
-  if (counted.length) await storage('d1', () => countViolations(env.DB, site.id, counted, now));
-  return { events: kept, rejected, minimization, quarantined: quarantine.length };
+  if (counted.length) statements.push(...violationStatements(env.DB, site.id, counted, now));
+  return { events: kept, rejected, minimization, quarantined: quarantine.length, quarantine, statements };
+}
+
+/**
+ * The plan's D1 writes for ingest's one batch: observations and violation counts, and the
+ * quarantined events — except those of people on the suppression list (counted as suppressed by
+ * the caller; the answer stays the same) — with their subject index rows, which hold the original
+ * identifiers' keys so a deletion reaches quarantined rows.
+ * @example statements.push(...(await planStatements(env.DB, site.id, planned, suppressed, now)))
+ */
+export async function planStatements(db: D1Database, siteId: string, planned: PlannedBatch, suppressed: ReadonlySet<Event>, now: number): Promise<D1PreparedStatement[]> {
+  const kept = planned.quarantine.filter((q) => !suppressed.has(q.original));
+  if (kept.length === 0) return planned.statements;
+  return [
+    ...planned.statements,
+    ...quarantineStatements(db, siteId, kept[0]!.planVersion, kept.map((q) => q.row), now),
+    ...(await subjectIndexStatements(db, siteId, kept.map((q) => q.original), now)),
+  ];
 }
 
 function quarantineFacts(request: Request, env: Env): QuarantineFacts {

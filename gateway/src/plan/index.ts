@@ -10,7 +10,7 @@ export { PlanShape, PlanMode, PropertyRule, PlannedEvent, type TrackingPlan } fr
 export { parsePlan, type PlanResult, type PlanIssue } from './parse-plan.ts';
 export { checkEvent, planName, observedType, type PlanVerdict, type PlanViolation } from './check-event.ts';
 export { loadLivePlan, storePlan, clearPlanCache, planKey, type LivePlan } from './live-plan.ts';
-export { applyTrackingPlan, type PlannedBatch } from './apply-tracking-plan.ts';
+export { applyTrackingPlan, planStatements, type PlannedBatch, type QuarantineCandidate } from './apply-tracking-plan.ts';
 export { draftPlan, type Observation } from './draft-plan.ts';
 export { replayQuarantine, type ReplayResult } from './replay-quarantine.ts';
 export { planAdminRoute } from './plan-admin-route.ts';

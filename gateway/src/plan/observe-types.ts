@@ -27,14 +27,15 @@ export function observations(events: readonly Event[]): Map<string, { event: str
 }
 
 /**
- * Records what a site sends, for `GET …/plan/draft`: event names, property names and observed JSON
- * types. Each isolate writes one observation at most every 10 minutes, so this costs ingest at most one
- * D1 batch per request and usually none; counts are therefore lower bounds ("seen at least").
- * @example await observeTypes(env.DB, 'demo', events, Date.now())
+ * The statements recording what a site sends, for `GET …/plan/draft`: event names, property names
+ * and observed JSON types. Each isolate writes one observation at most every 10 minutes, so this
+ * adds at most a few statements to ingest's one D1 batch and usually none; counts are therefore
+ * lower bounds ("seen at least").
+ * @example statements.push(...observationStatements(env.DB, 'demo', events, Date.now()))
  */
-export async function observeTypes(db: D1Database, siteId: string, events: readonly Event[], now: number): Promise<void> {
+export function observationStatements(db: D1Database, siteId: string, events: readonly Event[], now: number): D1PreparedStatement[] {
   const due = [...observations(events).entries()].filter(([key]) => (written.get(`${siteId}\u0000${key}`) ?? 0) + OBSERVE_EVERY_MS <= now);
-  if (due.length === 0) return;
+  if (due.length === 0) return [];
   if (written.size > MAX_REMEMBERED) written.clear();
   for (const [key] of due) written.set(`${siteId}\u0000${key}`, now);
   const statements: D1PreparedStatement[] = [];
@@ -48,7 +49,7 @@ export async function observeTypes(db: D1Database, siteId: string, events: reado
         .bind(...part.flatMap(([, o]) => [siteId, o.event, o.property, o.type, o.count, now])),
     );
   }
-  await db.batch(statements);
+  return statements;
 }
 
 /** Tests: forget what this isolate wrote. */

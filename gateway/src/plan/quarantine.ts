@@ -37,14 +37,14 @@ export async function quarantinable(event: Event): Promise<Event> {
 /** D1 binds at most 100 parameters: 7 per row. */
 const ROWS_PER_STATEMENT = 14;
 
-/** Writes quarantined events (already made quarantinable) with their violations and the plan version. */
-export async function storeQuarantine(
+/** The statements writing quarantined events (already made quarantinable) with their violations and the plan version. */
+export function quarantineStatements(
   db: D1Database,
   siteId: string,
   planVersion: number,
   rows: ReadonlyArray<{ event: Event; violations: PlanViolation[]; facts: QuarantineFacts }>,
   now: number,
-): Promise<void> {
+): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
@@ -54,7 +54,7 @@ export async function storeQuarantine(
         .bind(...part.flatMap((r) => [siteId, r.event.eventId, planName(r.event), planVersion, JSON.stringify(r.violations), JSON.stringify({ event: r.event, facts: r.facts }), now])),
     );
   }
-  if (statements.length) await db.batch(statements);
+  return statements;
 }
 
 export interface QuarantineRow {

@@ -4,8 +4,12 @@ import { safeName } from './safe-name.ts';
 /** D1 binds at most 100 parameters: 6 per row. */
 const ROWS_PER_STATEMENT = 16;
 
-/** Adds one request's violations to the per-site counters `(event, rule, action)`. One D1 batch. */
-export async function countViolations(db: D1Database, siteId: string, rows: ReadonlyArray<{ event: string; violation: PlanViolation }>, now: number): Promise<void> {
+/**
+ * The statements adding one request's violations to the per-site counters `(event, rule, action)`
+ * (for ingest's one D1 batch).
+ * @example statements.push(...violationStatements(env.DB, 'demo', [{ event: 'Purchase', violation }], Date.now()))
+ */
+export function violationStatements(db: D1Database, siteId: string, rows: ReadonlyArray<{ event: string; violation: PlanViolation }>, now: number): D1PreparedStatement[] {
   const counts = new Map<string, { event: string; rule: string; action: string; n: number }>();
   for (let { event, violation } of rows) {
     const path = violation.path.startsWith('properties.') ? `properties.${safeName(violation.path.slice('properties.'.length))}` : violation.path;
@@ -28,7 +32,7 @@ export async function countViolations(db: D1Database, siteId: string, rows: Read
         .bind(...part.flatMap((c) => [siteId, c.event, c.rule, c.action, c.n, now])),
     );
   }
-  await db.batch(statements);
+  return statements;
 }
 
 /** The site's violation counters, most frequent first. */

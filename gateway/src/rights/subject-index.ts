@@ -5,13 +5,14 @@ import { eventSubjectKeys } from './subject-key.ts';
 const ROWS_PER_STATEMENT = 25;
 
 /**
- * Records which event ids carried which subject key: one row per request and identifier
- * (a browser's batch has one or two), so a deletion can find the person's rows in every store
- * keyed by event id. Kept as long as the longest such store (retention `subjectIndex`).
- * @example await indexSubjects(env.DB, 'demo', events, Date.now())
+ * The statements that record which event ids carried which subject key: one row per request and
+ * identifier (a browser's batch has one or two), so a deletion can find the person's rows in every
+ * store keyed by event id. Kept as long as the longest such store (retention `subjectIndex`).
+ * Ingest runs them inside its one D1 batch (issue 14: O(1) storage per batch).
+ * @example statements.push(...(await subjectIndexStatements(env.DB, 'demo', events, Date.now())))
  */
-export async function indexSubjects(db: D1Database, siteId: string, events: readonly Event[], now: number): Promise<void> {
-  if (events.length === 0) return;
+export async function subjectIndexStatements(db: D1Database, siteId: string, events: readonly Event[], now: number): Promise<D1PreparedStatement[]> {
+  if (events.length === 0) return [];
   const byKey = new Map<string, string[]>();
   const memo = new Map<string, Promise<string | null>>();
   for (const event of events) {
@@ -31,7 +32,7 @@ export async function indexSubjects(db: D1Database, siteId: string, events: read
         .bind(...part.flatMap(([key, ids]) => [siteId, key, JSON.stringify(ids), now])),
     );
   }
-  if (statements.length) await db.batch(statements);
+  return statements;
 }
 
 /** Every event id the index holds for these subject keys. */

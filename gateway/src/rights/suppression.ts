@@ -5,25 +5,29 @@ import { eventSubjectKeys } from './subject-key.ts';
 const KEYS_PER_QUERY = 90;
 
 /**
- * Splits a request's events into those of people who asked to be forgotten and the rest, and
- * counts the dropped ones per site and day. One D1 read per request (more only for batches with
- * over 90 distinct identifiers); the response does not tell the client which were dropped, so the
- * batch API is no oracle for "did this person ask to be deleted".
- * @example const { kept, suppressed } = await dropSuppressed(env.DB, 'demo', events, Date.now())
+ * Which of a request's events belong to people who asked to be forgotten: one D1 read per request
+ * (more only for batches with over 90 distinct identifiers), no write. Count the dropped ones with
+ * `suppressedCountStatements` in the request's one D1 batch. The response does not tell the client
+ * which were dropped, so the batch API is no oracle for "did this person ask to be deleted".
+ * @example const suppressed = await findSuppressed(env.DB, 'demo', events); const kept = events.filter((e) => !suppressed.has(e))
  */
-export async function dropSuppressed(db: D1Database, siteId: string, events: readonly Event[], now: number): Promise<{ kept: Event[]; suppressed: number }> {
-  if (events.length === 0) return { kept: [], suppressed: 0 };
+export async function findSuppressed(db: D1Database, siteId: string, events: readonly Event[]): Promise<Set<Event>> {
+  if (events.length === 0) return new Set();
   const memo = new Map<string, Promise<string | null>>();
   const keysOf = await Promise.all(events.map((e) => eventSubjectKeys(e, memo)));
   const suppressedKeys = await suppressedAmong(db, siteId, [...new Set(keysOf.flat())]);
-  if (suppressedKeys.size === 0) return { kept: [...events], suppressed: 0 };
-  const kept = events.filter((_, i) => !keysOf[i]!.some((k) => suppressedKeys.has(k)));
-  const suppressed = events.length - kept.length;
-  await db
-    .prepare('INSERT INTO suppressed_counts (site_id, day, count) VALUES (?, ?, ?) ON CONFLICT (site_id, day) DO UPDATE SET count = count + excluded.count')
-    .bind(siteId, new Date(now).toISOString().slice(0, 10), suppressed)
-    .run();
-  return { kept, suppressed };
+  if (suppressedKeys.size === 0) return new Set();
+  return new Set(events.filter((_, i) => keysOf[i]!.some((k) => suppressedKeys.has(k))));
+}
+
+/** The statement adding `count` dropped events to the site's count for the day (none for 0). */
+export function suppressedCountStatements(db: D1Database, siteId: string, count: number, now: number): D1PreparedStatement[] {
+  if (count === 0) return [];
+  return [
+    db
+      .prepare('INSERT INTO suppressed_counts (site_id, day, count) VALUES (?, ?, ?) ON CONFLICT (site_id, day) DO UPDATE SET count = count + excluded.count')
+      .bind(siteId, new Date(now).toISOString().slice(0, 10), count),
+  ];
 }
 
 /** Which of these subject keys are on the site's suppression list. */
