@@ -2,7 +2,7 @@ import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:
 import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { countViolations } from '../src/plan/violation-counts.ts';
+import { violationStatements } from '../src/plan/violation-counts.ts';
 import { clearReportConfigCache } from '../src/reports/report-config.ts';
 import { ORIGIN, WRITE_KEY, seedSite, site } from './fixtures.ts';
 import { countInto, dayOf, closedDayMs, reportConfig, seedReportSite } from './reports-fixtures.ts';
@@ -217,7 +217,7 @@ describe('console: privacy page', () => {
     const day = dayOf(at);
     await countInto(site, Array.from({ length: 40 }, (_, i) => ({ visitor: `v${i}`, campaign: i % 2 ? 'spring' : 'summer' })), at);
     const release = await json(`/v1/reports/${site.id}/query`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ metrics: ['count'], dimensions: ['utmCampaign'], from: day, to: day, epsilon: '1/2' }) });
-    await countViolations(env.DB, site.id, [{ event: 'Purchase', violation: { path: 'properties.value', rule: 'type', message: 'x', action: 'reject' } as any }, { event: 'Purchase', violation: { path: 'properties.value', rule: 'type', message: 'x', action: 'reject' } as any }], Date.now());
+    await env.DB.batch(violationStatements(env.DB, site.id, [{ event: 'Purchase', violation: { path: 'properties.value', rule: 'type', message: 'x', action: 'reject' } as any }, { event: 'Purchase', violation: { path: 'properties.value', rule: 'type', message: 'x', action: 'reject' } as any }], Date.now()));
     const deletion = await json('/v1/admin/privacy/deletions', { method: 'POST', headers: ADMIN, body: JSON.stringify({ siteId: site.id, email: 'forget.me@example.com' }) });
 
     const ledger = await json(`/v1/reports/${site.id}/ledger`, { headers: ADMIN });

@@ -6,13 +6,17 @@ export const DECISIONS = ['allow', 'limited', 'deny'] as const;
 /**
  * The signal a receipt was decided on, by precedence: a TCF string (or GPP's TCF section), a GPP
  * US section, Global Privacy Control, Google Consent Mode, else none (the jurisdiction's no-signal rule).
+ * Reads the receipt (`r`) that an audit row (`a`) references by hash: see {@link AUDIT_WITH_RECEIPTS}.
  */
 export const SIGNAL_SOURCE_SQL = `CASE
-  WHEN json_extract(receipt, '$.signals.tcf') IS NOT NULL THEN 'tcf'
-  WHEN json_array_length(json_extract(receipt, '$.signals.gpp.applicable')) > 0 THEN 'gpp'
-  WHEN json_extract(receipt, '$.signals.gpc.on') = 1 THEN 'gpc'
-  WHEN json_extract(receipt, '$.signals.consentMode') IS NOT NULL THEN 'consent-mode'
+  WHEN json_extract(r.receipt, '$.signals.tcf') IS NOT NULL THEN 'tcf'
+  WHEN json_array_length(json_extract(r.receipt, '$.signals.gpp.applicable')) > 0 THEN 'gpp'
+  WHEN json_extract(r.receipt, '$.signals.gpc.on') = 1 THEN 'gpc'
+  WHEN json_extract(r.receipt, '$.signals.consentMode') IS NOT NULL THEN 'consent-mode'
   ELSE 'none' END`;
+
+/** Audit rows with the receipt each one references (receipts are stored once per distinct decision). */
+export const AUDIT_WITH_RECEIPTS = 'consent_audit a JOIN consent_receipts r ON r.site_id = a.site_id AND r.hash = a.receipt_hash';
 
 export interface ShareRow {
   jurisdiction: string;
@@ -24,8 +28,8 @@ export interface ShareRow {
 /** Decisions per jurisdiction and signal source in the window (one row per event × destination). */
 export async function consentShares(env: Env, siteId: string, since: number): Promise<ShareRow[]> {
   const { results } = await env.DB.prepare(
-    `SELECT jurisdiction, ${SIGNAL_SOURCE_SQL} AS source, decision, COUNT(*) AS n FROM consent_audit
-      WHERE site_id = ? AND created_at >= ? GROUP BY jurisdiction, source, decision ORDER BY jurisdiction, source`,
+    `SELECT a.jurisdiction AS jurisdiction, ${SIGNAL_SOURCE_SQL} AS source, a.decision AS decision, COUNT(*) AS n FROM ${AUDIT_WITH_RECEIPTS}
+      WHERE a.site_id = ? AND a.created_at >= ? GROUP BY a.jurisdiction, source, a.decision ORDER BY a.jurisdiction, source`,
   )
     .bind(siteId, since)
     .all<{ jurisdiction: string; source: string; decision: string; n: number }>();
@@ -48,8 +52,8 @@ export async function consentShareSeries(
   filter: { jurisdiction?: string; source?: string } = {},
 ): Promise<Record<string, Array<number | null>>> {
   const { results } = await env.DB.prepare(
-    `SELECT decision, (created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS n FROM consent_audit
-      WHERE site_id = ? AND created_at >= ? AND (?5 IS NULL OR jurisdiction = ?5) AND (?6 IS NULL OR ${SIGNAL_SOURCE_SQL} = ?6) GROUP BY decision, bucket`,
+    `SELECT a.decision AS decision, (a.created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS n FROM ${AUDIT_WITH_RECEIPTS}
+      WHERE a.site_id = ? AND a.created_at >= ? AND (?5 IS NULL OR a.jurisdiction = ?5) AND (?6 IS NULL OR ${SIGNAL_SOURCE_SQL} = ?6) GROUP BY a.decision, bucket`,
   )
     .bind(window.bucketMs, window.bucketMs, siteId, window.since, filter.jurisdiction ?? null, filter.source ?? null)
     .all<{ decision: string; bucket: number; n: number }>();
