@@ -5,6 +5,7 @@
  * for the core to attach to conversions (`decisionIds`).
  */
 import type { Decision, DecideOptions } from './decision.ts';
+import type { ChunkHost } from '../chunk-host.ts';
 
 /** The default time budget: an above-the-fold slot cannot wait longer than a frame or two of a slow network. */
 export const DEFAULT_DECIDE_TIMEOUT_MS = 300;
@@ -28,7 +29,8 @@ function session(storage: boolean): Storage | undefined {
  * error or a non-2xx answer it resolves to `{ arm: defaultArm, fallback: true }` (not cached, so a
  * later call may still get a real decision).
  */
-export function decide(endpoint: string, writeKey: string, slot: string, context: Record<string, string | number> | number[] | undefined, options: DecideOptions, storage: boolean, decisions: string[]): Promise<Decision> {
+export function decide(host: ChunkHost, slot: string, context: Record<string, string | number> | number[] | undefined, options: DecideOptions, storage: boolean): Promise<Decision> {
+  const { options: { endpoint, writeKey }, decisions } = host;
   const store = session(storage);
   const key = `sl_dec:${slot}`;
   let hit = cache.get(slot);
