@@ -86,7 +86,7 @@ export class Client implements ChunkHost {
   /** Loads the decide chunk on first use; see sdk/src/decide/decide-chunk.ts. */
   decide(slot: string, context?: DecideContext, options: DecideOptions = {}): Promise<Decision> {
     return this.#chunk<typeof import('./decide/decide-chunk.ts')>('decide').then(
-      (chunk) => chunk.decide(this, slot, context, options, storageAllowed()),
+      (chunk) => chunk.decide(this, slot, context, options, storageAllowed),
       () => ({ arm: options.defaultArm ?? null, payload: null, fallback: true }),
     );
   }
