@@ -263,8 +263,13 @@ describe('the console', () => {
     expect(await page.getAttribute('#policy-json', 'readonly')).not.toBeNull();
     const status = await page.evaluate(async () => (await fetch('/console/policy/save?site=demo-shop', { method: 'POST', body: new URLSearchParams({ policy: '{}' }) })).status);
     expect(status).toBe(403);
-    const admin = await fetch(`${stack.gateway.url}/v1/admin/sites/${DEMO_SITE_ID}/policy`, { headers: { authorization: `Bearer ${E2E_READONLY_TOKEN}` } });
-    expect(admin.status).toBe(401);
+    // The admin API takes the read-only token as the console does: it reads everything and changes nothing.
+    const policyUrl = `${stack.gateway.url}/v1/admin/sites/${DEMO_SITE_ID}/policy`;
+    const read = await fetch(policyUrl, { headers: { authorization: `Bearer ${E2E_READONLY_TOKEN}` } });
+    expect(read.status).toBe(200);
+    const write = await fetch(policyUrl, { method: 'PUT', headers: { authorization: `Bearer ${E2E_READONLY_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(await read.json()) });
+    expect(write.status).toBe(403);
+    expect(((await write.json()) as { error: { code: string } }).error.code).toBe('forbidden');
     await page.close();
   });
 
