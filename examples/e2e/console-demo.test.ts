@@ -363,7 +363,8 @@ describe('observability', () => {
     const lines = log.split('\n');
     const needles = Object.values(PEOPLE).flatMap((p) => Object.values(p)).flatMap((v) => [v, v.toLowerCase(), encodeURIComponent(v), v.replace(/\s/g, '')]);
     for (const line of lines) for (const needle of needles) expect(line.toLowerCase()).not.toContain(needle.toLowerCase());
-    const requests = lines.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>);
+    // wrangler decorates error-level lines (`✘ [ERROR] {…}` in colour): the log line is the JSON object inside.
+    const requests = lines.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l.slice(l.indexOf('{'), l.lastIndexOf('}') + 1)) as Record<string, unknown>);
     expect(requests.length).toBeGreaterThan(10);
     expect(requests.every((r) => typeof r.requestId === 'string' && /^[0-9a-f]{32}$/.test(String(r.traceId)))).toBe(true);
     expect(lines.some((l) => l.includes('"msg":"destination post"'))).toBe(true);
