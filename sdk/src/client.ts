@@ -227,7 +227,9 @@ export class Client implements ChunkHost {
 
   /** Storage follows consent: allowed once any purpose is granted, withdrawn with the last one. */
   #consentChanged(gate: ConsentGateLike<Event>): void {
-    this.#personalize(gate.purposes().personalization === 'granted');
+    // A policy without a `personalization` purpose (the built-in default) leaves it to the page's setConsent.
+    const personalization = gate.purposes().personalization;
+    if (personalization) this.#personalize(personalization === 'granted');
     const granted = gate.status() !== 'pending' && Object.values(gate.purposes()).includes('granted');
     if (granted !== storageAllowed()) this.setConsent({ storage: granted });
   }
