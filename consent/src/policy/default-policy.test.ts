@@ -11,7 +11,7 @@ describe('the built-in default policy (consent/policies/default.json)', () => {
   });
   const policy = parsed.ok ? parsed.policy : (undefined as never);
   const run = (location: { country?: string; region?: string }, consent?: object, secGpc = false) =>
-    evaluateConsent({ policy, policyVersion: 'default', signals: decodeSignals(consent as never, secGpc), location, destinations: ['meta', 'ga4'] });
+    evaluateConsent({ policy, policyVersion: 'default', signals: decodeSignals(consent as never, secGpc), location, destinations: ['meta', 'ga4', 'warehouse'] });
 
   it('EEA/UK/CH: ad destinations need a grant; a Consent Mode grant is one', () => {
     for (const country of ['DE', 'GB', 'CH']) {
@@ -25,5 +25,11 @@ describe('the built-in default policy (consent/policies/default.json)', () => {
     const br = run({ country: 'BR' }).destinations.meta!;
     expect(br.decision).not.toBe('deny');
     expect(JSON.stringify(br.transforms)).toContain('context.ip');
+  });
+  it("the site's own warehouse follows measurement, like GA4", () => {
+    expect(run({ country: 'DE' }).destinations.warehouse!.decision).toBe('deny');
+    expect(run({ country: 'DE' }, { consentMode: { analytics_storage: 'granted' } }).destinations.warehouse!.decision).not.toBe('deny');
+    expect(run({ country: 'BR' }).destinations.warehouse!.decision).not.toBe('deny');
+    expect(run({ country: 'US', region: 'CA' }, undefined, true).destinations.warehouse!.decision).not.toBe('deny');
   });
 });
