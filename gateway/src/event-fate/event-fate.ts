@@ -48,11 +48,9 @@ export async function eventFates(db: D1Database, siteId: string, destinations: s
   const marks = eventIds.map(() => '?').join(', ');
   const [audit, log] = await Promise.all([
     db
-      // Receipts are stored once per batch-wide signal set (migration 0005) and referenced by hash.
+      // Receipts are stored once per distinct receipt and referenced by hash (migration 0005).
       .prepare(
-        `SELECT a.event_id, a.destination, a.decision, a.rule, r.receipt FROM consent_audit a
-           JOIN consent_receipts r ON r.site_id = a.site_id AND r.hash = a.receipt_hash
-          WHERE a.site_id = ? AND a.event_id IN (${marks}) AND a.created_at >= ?`,
+        `SELECT a.event_id, a.destination, a.decision, a.rule, r.receipt FROM consent_audit a JOIN consent_receipts r ON r.site_id = a.site_id AND r.hash = a.receipt_hash WHERE a.site_id = ? AND a.event_id IN (${marks}) AND a.created_at >= ?`,
       )
       .bind(siteId, ...eventIds, since)
       .all<{ event_id: string; destination: string; decision: string; rule: string; receipt: string }>(),
