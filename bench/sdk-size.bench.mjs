@@ -73,6 +73,8 @@ for (const [label, file] of shipped) {
   const bytes = readFileSync(join(dist, file));
   console.log(`${label.padEnd(44)}${kb(bytes.length).padStart(10)}${kb(gz(bytes)).padStart(10)}`);
 }
-const core = Math.max(gz(readFileSync(join(dist, 'sluice.esm.js'))), gz(readFileSync(join(dist, 'sluice.js'))));
-console.log(`\nCore budget ${kb(CORE_BUDGET_GZ)} gzip: ${core <= CORE_BUDGET_GZ ? 'met' : 'EXCEEDED'} (${kb(core)}).`);
+const cores = ['sluice.esm.js', 'sluice.js'].map((file) => [file, gz(readFileSync(join(dist, file)))]);
+const core = Math.max(...cores.map(([, bytes]) => bytes));
+// Exact bytes: a budget this tight is lost by tens of bytes, which "5.0 KB" hides.
+console.log(`\nCore budget ${CORE_BUDGET_GZ} B gzip: ${core <= CORE_BUDGET_GZ ? 'met' : 'EXCEEDED'} (${cores.map(([f, b]) => `${f} ${b} B, ${CORE_BUDGET_GZ - b} B left`).join('; ')}).`);
 if (core > CORE_BUDGET_GZ) process.exitCode = 1;

@@ -27,7 +27,7 @@ const plugins = [
  */
 export default [
   { input: 'src/index.ts', output: { file: 'dist/sluice.esm.js', format: 'es', sourcemap: true }, plugins },
-  { input: 'src/iife.ts', output: { file: 'dist/sluice.js', format: 'iife', name: 'sluice', sourcemap: true }, plugins },
+  { input: 'src/iife.ts', output: { file: 'dist/sluice.js', format: 'iife', name: 'sluice', exports: 'default', freeze: false, sourcemap: true }, plugins },
   {
     input: { 'sluice-consent': 'src/consent/consent-chunk.ts', 'sluice-idb': 'src/queue/idb-chunk.ts', 'sluice-decide': 'src/decide/decide-chunk.ts', 'sluice-rank': 'src/rank/rank-chunk.ts', 'sluice-ort': 'src/rank/ort-chunk.ts' },
     output: { dir: 'dist/chunks', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },

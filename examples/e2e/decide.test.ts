@@ -62,6 +62,10 @@ it('the hero slot gets a decision from the gateway, keeps it for the session, an
   expect(asked).toBe(0);
 
   // The purchase carries the session's decision ids; the gateway joins it to the decision.
+  // (Checkout as on the shop: a product in the cart and an email for the receipt; the banner answered.)
+  await page.click('#cmp-accept');
+  await page.click('#products li:nth-child(1) button');
+  await page.fill('#email', 'hero.buyer@example.com');
   await page.click('#buy');
   await page.waitForSelector('#status:has-text("Thanks")');
   await expect.poll(async () => (await decisionRow(decisionId))?.reward, { timeout: 30_000, interval: 300 }).toBe(1);

@@ -300,9 +300,12 @@ describe('ranking on the device', () => {
     expect(requests.length).toBeGreaterThan(50);
     expect(secrets.size).toBeGreaterThan(20);
     const names = ['item_affinity', 'item_seen', 'category_affinity', 'total_activity', 'session_depth', 'contribution'];
+    // A secret is a number of its own (any further digits included: a full-precision leak starts with
+    // it), not the tail of a longer one: "0.183" is no leak in a timestamp's "…:10.183Z".
+    const leaks = [...secrets].map((v) => [v, new RegExp(`(?<![\\d.])${v.replace('.', '\\.')}`)] as const);
     for (const { url, body } of requests) {
       const text = `${decodeURIComponent(url)}\n${body}`;
-      for (const s of secrets) expect(text.includes(s), `${s} in ${url}`).toBe(false);
+      for (const [v, leak] of leaks) expect(leak.test(text), `${v} in ${url}: ${text.slice(Math.max(0, text.search(leak) - 80), text.search(leak) + 20)}`).toBe(false);
       for (const n of names) expect(text.includes(n), `${n} in ${url}`).toBe(false);
     }
   });

@@ -23,7 +23,7 @@ let cwd: string;
 beforeAll(async () => {
   // A stand-in for the repository root whose `.dev.vars` and `.wrangler/state` are this test's own.
   cwd = mkdtempSync(join(tmpdir(), 'sluice-readme-'));
-  for (const name of ['wrangler.toml', 'package.json', 'node_modules', 'consent', 'gateway', 'dist', 'protocol', 'sdk', 'examples']) {
+  for (const name of ['wrangler.toml', 'package.json', 'node_modules', 'consent', 'gateway', 'dist', 'protocol', 'sdk', 'examples', 'edge-models']) {
     symlinkSync(join(ROOT, name), join(cwd, name));
   }
   writeFileSync(join(cwd, '.dev.vars'), `ADMIN_TOKEN=${E2E_ADMIN_TOKEN}\nADMIN_READONLY_TOKEN=${E2E_READONLY_TOKEN}\n`);

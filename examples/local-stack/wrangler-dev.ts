@@ -52,10 +52,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--persist-to', persistTo, '--show-interactive-dev-session=false', ...vars],
     { cwd: ROOT, env: WRANGLER_ENV, stdio: ['ignore', ...outputTo(options)], detached: true },
   );
+  // Whole lines only: stdout and stderr chunks end anywhere (a log line and its newline can arrive
+  // apart), so appending chunks as they come would splice one stream's line into the other's.
   let collected = '';
-  child.stdout?.on('data', (d: Buffer) => (collected += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (collected += d.toString()));
-  const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : collected);
+  const partial = { stdout: '', stderr: '' };
+  for (const name of ['stdout', 'stderr'] as const) {
+    child[name]?.on('data', (d: Buffer) => {
+      const text = partial[name] + d.toString();
+      const end = text.lastIndexOf('\n') + 1;
+      collected += text.slice(0, end);
+      partial[name] = text.slice(end);
+    });
+  }
+  const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : collected + [partial.stdout, partial.stderr].filter(Boolean).join('\n'));
   const url = `http://127.0.0.1:${options.port}`;
   await waitForHealth(url, child, output);
   return { url, persistTo, output, stop: () => stop(child) };

@@ -14,19 +14,11 @@ import type { ConsentGateLike } from './consent/consent-gate-like.ts';
 import { autotrackPageViews } from './autotrack/page-views.ts';
 import { reportError } from './safe.ts';
 import type { Decision, DecideOptions } from './decide/decision.ts';
+import type { Candidate, Explanation, RankResult } from './rank/rank-types.ts';
+import type { ChunkHost } from './chunk-host.ts';
+import type { Ranker } from './rank/ranker.ts';
 
 type DecideContext = Record<string, string | number> | number[];
-
-/** The session's decision ids, written by the decide chunk (key `sl_decs`). */
-function readSession(): string[] {
-  try {
-    return JSON.parse(sessionStorage.getItem('sl_decs') ?? '[]');
-  } catch {
-    return [];
-  }
-}
-import type { Candidate, RankResult } from './rank/rank-types.ts';
-import type { Ranker } from './rank/ranker.ts';
 
 export const DEFAULT_BATCH_SIZE = 20;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -41,7 +33,7 @@ const SPILL_KEY = 'sl_spill';
 export const CONSENT_RETRY_MS = 5000;
 
 /** The SDK: capture → consent gate → queue (memory or IndexedDB) → batched, retried sending. */
-export class Client {
+export class Client implements ChunkHost {
   #store: EventStore = memoryStore();
   #persistent = false;
   /** Store operations run one at a time, in order. */
@@ -62,13 +54,12 @@ export class Client {
   readonly #channel: BroadcastChannel | undefined;
   readonly stats: SluiceStats = { queued: 0, sent: 0, droppedOverflow: 0, droppedConsent: 0 };
   /** Decision ids of this session (kept by the decide chunk in sessionStorage), attached to every track. */
-  readonly #decisions: string[] = readSession();
-  /** Personalization (the lazy `rank` chunk): allowed by consent?, the chunk, events it has not seen yet. */
-  #personal = false;
+  readonly decisions: string[] = readSessionDecisions();
+  /** See ChunkHost: set while consent allows personalization (with `init({ personalize })`). */
+  seen: Event[] | undefined;
   #ranker: Promise<Ranker> | undefined;
-  #seen: Event[] = [];
 
-  constructor(private readonly options: SluiceOptions) {
+  constructor(readonly options: SluiceOptions) {
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`sluice-${options.writeKey}`) : undefined;
     if (this.#channel) this.#channel.onmessage = (message) => (message.data as string[]).forEach((id) => this.#unsent.delete(id));
     addEventListener('pagehide', () => this.#beacon());
@@ -88,14 +79,16 @@ export class Client {
   }
 
   track(event: string, properties?: Properties, user?: UserFields, options?: CallOptions): string {
-    const withDecisions = this.#decisions.length ? { decisionIds: this.#decisions.slice(), ...properties } : properties;
+    const withDecisions = this.decisions.length ? { decisionIds: this.decisions.slice(), ...properties } : properties;
     return this.#capture(buildEvent({ type: 'track', event }, this.#identity, withDecisions, user, options));
   }
 
   /** Loads the decide chunk on first use; see sdk/src/decide/decide-chunk.ts. */
-  async decide(slot: string, context?: DecideContext, options: DecideOptions = {}): Promise<Decision> {
-    const chunk = await loadChunk<typeof import('./decide/decide-chunk.ts')>(this.options.endpoint, 'decide').catch(() => null);
-    return chunk ? chunk.decide(this.options.endpoint, this.options.writeKey, slot, context, options, storageAllowed(), this.#decisions) : { arm: options.defaultArm ?? null, payload: null, fallback: true };
+  decide(slot: string, context?: DecideContext, options: DecideOptions = {}): Promise<Decision> {
+    return this.#chunk<typeof import('./decide/decide-chunk.ts')>('decide').then(
+      (chunk) => chunk.decide(this, slot, context, options, storageAllowed),
+      () => ({ arm: options.defaultArm ?? null, payload: null, fallback: true }),
+    );
   }
 
   page(name?: string, properties?: Properties, options?: CallOptions, referrer?: string): string {
@@ -115,16 +108,16 @@ export class Client {
   }
 
   /** Ranks on the device when consent allows personalization; otherwise (or on any failure) the page's order. */
-  rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
+  async rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
     const given: RankResult = { items: candidates, scores: null, source: 'consent', click() {} };
     // A chunk that fails to load (offline, blocked) still answers with the page's order; the chunk's rank never rejects.
-    return this.#personal ? this.#rank().then((r) => r.rank(slot, candidates), () => ({ ...given, source: 'unavailable' })) : Promise.resolve(given);
+    return this.seen ? this.#rank().then((r) => r.rank(slot, candidates), () => ({ ...given, source: 'unavailable' })) : given;
   }
 
   /** Each feature's contribution to the top item of the slot's last ranking, on the device only. */
-  explain(slot: string) {
-    // `await` gives null either way; no chunk is loaded without personalization consent.
-    return this.#personal ? this.#rank().then((r) => r.explain(slot)) : null;
+  async explain(slot: string): Promise<Explanation | null> {
+    // No chunk is loaded without personalization consent.
+    return this.seen ? (await this.#rank()).explain(slot) : null;
   }
 
   /** Tells the SDK which event ids the page also gave to browser pixels (`fbq`, `gtag`, `ttq`), for the dedup audit. */
@@ -145,7 +138,7 @@ export class Client {
     setStorageAllowed(state.storage);
     this.#run(async () => {
       if (allowed && !this.#persistent && typeof indexedDB !== 'undefined') {
-        const next = await (await this.#idb()).idbStore(this.options.writeKey);
+        const next = await (await this.#chunk<typeof import('./queue/idb-chunk.ts')>('idb')).idbStore(this.options.writeKey);
         await next.add(await this.#store.drain(), this.#maxQueue());
         this.#store = next;
         this.#persistent = true;
@@ -159,7 +152,7 @@ export class Client {
         await next.add(await this.#store.drain(), this.#maxQueue());
         this.#store = next;
         this.#persistent = false;
-        await (await this.#idb()).deleteIdbStore(this.options.writeKey);
+        await (await this.#chunk<typeof import('./queue/idb-chunk.ts')>('idb')).deleteIdbStore(this.options.writeKey);
       }
       if (!state.storage) removeLocal(['sl_aid', 'sl_ses', 'sl_attr', SPILL_KEY]);
     });
@@ -177,7 +170,7 @@ export class Client {
     // An event that cannot be serialized (a circular property) would block the queue forever.
     JSON.stringify(event);
     // The rank chunk reads these (its own visitor's events) into the on-device feature store.
-    if (this.#personal) this.#seen.push(event);
+    this.seen?.push(event);
     if (this.#preConsent) {
       if (this.#preConsent.length < MAX_PRE_CONSENT_EVENTS) this.#preConsent.push(event);
       else this.stats.droppedConsent++;
@@ -207,7 +200,7 @@ export class Client {
   }
 
   #loadConsent(): void {
-    loadConsentGate(this.options.endpoint, this.options.writeKey, {
+    loadConsentGate(this.#url('config'), this.options.endpoint, {
       onDecision: (event, decision) => (decision === 'send' ? this.#enqueue(event) : this.stats.droppedConsent++),
       onChange: (gate) => this.#consentChanged(gate),
     }).then(
@@ -234,7 +227,9 @@ export class Client {
 
   /** Storage follows consent: allowed once any purpose is granted, withdrawn with the last one. */
   #consentChanged(gate: ConsentGateLike<Event>): void {
-    this.#personalize(gate.purposes().personalization === 'granted');
+    // A policy without a `personalization` purpose (the built-in default) leaves it to the page's setConsent.
+    const personalization = gate.purposes().personalization;
+    if (personalization) this.#personalize(personalization === 'granted');
     const granted = gate.status() !== 'pending' && Object.values(gate.purposes()).includes('granted');
     if (granted !== storageAllowed()) this.setConsent({ storage: granted });
   }
@@ -283,7 +278,7 @@ export class Client {
   async #sendPixelIds(): Promise<void> {
     if (!this.#pixelIds.length) return;
     const ids = this.#pixelIds.splice(0, MAX_EVENTS_PER_REQUEST);
-    await fetch(this.#url('pixel-ids'), { method: 'POST', keepalive: true, credentials: 'include', body: JSON.stringify({ sentAt: new Date().toISOString(), ids }) }).catch(reportError);
+    await fetch(this.#url('pixel-ids'), { method: 'POST', keepalive: true, credentials: 'include', body: pixelIdsBody(ids) }).catch(reportError);
   }
 
   /** The page is going away: hand this page's unsent events to the browser to deliver after unload. */
@@ -299,7 +294,7 @@ export class Client {
       // Over the browser's 64 KB unload budget, and maybe not yet committed to IndexedDB (its
       // writes are asynchronous and die with the page): keep them synchronously for the next page.
       if (batches.length) writeLocal(SPILL_KEY, batches.flat());
-      if (this.#pixelIds.length) beaconBatch(this.#url('pixel-ids'), JSON.stringify({ sentAt: new Date().toISOString(), ids: this.#pixelIds.splice(0) }));
+      if (this.#pixelIds.length) beaconBatch(this.#url('pixel-ids'), pixelIdsBody(this.#pixelIds.splice(0)));
     } catch (error) {
       reportError(error);
     }
@@ -336,21 +331,25 @@ export class Client {
     return this.#url('batch') + (storageAllowed() ? '&id=1' : '');
   }
 
-  #idb() {
-    return loadChunk<typeof import('./queue/idb-chunk.ts')>(this.options.endpoint, 'idb');
+  #chunk<T>(name: Parameters<typeof loadChunk>[1]): Promise<T> {
+    return loadChunk<T>(this.options.endpoint, name);
   }
 
   /** Allowed: load the rank chunk when the page is idle. Not allowed: delete the on-device features. */
   #personalize(on: boolean): void {
     if (!this.options.personalize) return;
-    if (!on) this.#purge();
-    else if (!this.#personal) (self.requestIdleCallback ?? setTimeout)(() => void this.#rank().catch(reportError));
-    this.#personal = on;
+    if (!on) {
+      this.#purge();
+      this.seen = undefined;
+    } else if (!this.seen) {
+      this.seen = [];
+      (self.requestIdleCallback ?? setTimeout)(() => void this.#rank().catch(reportError));
+    }
   }
 
   #purge(): void {
-    this.#seen = [];
-    this.#ranker?.then((r) => r.purge(), reportError);
+    // A loaded ranker sees the new (or no) buffer and stops for good (see rank/ranker.ts).
+    this.seen &&= [];
     this.#ranker = undefined;
     try {
       // Also what an earlier page stored, when this page never loaded the chunk.
@@ -361,8 +360,8 @@ export class Client {
   }
 
   #rank(): Promise<Ranker> {
-    return (this.#ranker ??= loadChunk<typeof import('./rank/rank-chunk.ts')>(this.options.endpoint, 'rank').then((m) =>
-      m.createRanker({ options: this.options, allowed: () => this.#personal, persist: storageAllowed, visitorId, track: (e, p) => this.track(e, p), seen: this.#seen }),
+    return (this.#ranker ??= this.#chunk<typeof import('./rank/rank-chunk.ts')>('rank').then((m) =>
+      m.createRanker(this, storageAllowed, visitorId)
     ));
   }
 
@@ -371,4 +370,17 @@ export class Client {
     this.#chain = next.catch(reportError);
     return next;
   }
+}
+
+/** The session's decision ids, written by the decide chunk (key `sl_decs`). */
+function readSessionDecisions(): string[] {
+  try {
+    return JSON.parse(sessionStorage.getItem('sl_decs')!) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+function pixelIdsBody(ids: { eventId: string; vendors: string[] }[]): string {
+  return JSON.stringify({ sentAt: new Date().toISOString(), ids });
 }

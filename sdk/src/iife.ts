@@ -8,8 +8,8 @@ import * as api from './index.ts';
 type Call = [keyof typeof api, unknown[]];
 const stub = (globalThis as { sluice?: { q?: Call[] } }).sluice;
 for (const [method, args] of stub?.q ?? []) {
-  const fn = api[method] as ((...a: unknown[]) => unknown) | undefined;
-  if (typeof fn === 'function') fn(...args);
+  const fn = api[method] as ((...a: unknown[]) => unknown) | undefined; // every export is a function
+  fn?.(...args);
 }
 
-export * from './index.ts';
+export default api;

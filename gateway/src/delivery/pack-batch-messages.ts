@@ -1,7 +1,7 @@
 import type { DeliveryBatchItem, DeliveryBatchMessage } from './delivery-message.ts';
 
-/** Cloudflare Queues: a message is at most 128 KB. */
-export const QUEUE_MESSAGE_MAX_BYTES = 128 * 1024;
+/** Cloudflare Queues: a message is at most 128 KB, decimal (128,000 bytes: what miniflare and the platform enforce). */
+export const QUEUE_MESSAGE_MAX_BYTES = 128_000;
 /** Room left for the envelope (ids, keys, JSON punctuation) and the queue's own encoding. */
 const ENVELOPE_RESERVE_BYTES = 2 * 1024;
 

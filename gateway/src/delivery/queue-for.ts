@@ -5,8 +5,8 @@ import { utf8Length } from './pack-batch-messages.ts';
 
 /** Queues.sendBatch takes at most 100 messages per call (Cloudflare Queues limits). */
 export const QUEUE_SEND_BATCH_MAX = 100;
-/** …and at most 256 KB in total per call. */
-export const QUEUE_SEND_BATCH_MAX_BYTES = 256 * 1024;
+/** …and at most 256 KB, decimal (256,000 bytes), in total per call. */
+export const QUEUE_SEND_BATCH_MAX_BYTES = 256_000;
 
 /** The delivery queue of a destination type (wrangler.toml): one per vendor so one vendor's backlog never delays another. */
 export function queueFor(env: Env, type: DestinationConfig['type']): Queue<QueuedDelivery> {

@@ -11,12 +11,12 @@ export interface ConsentHooks {
 }
 
 /**
- * Asks the gateway for the site's policy view (`/v1/config`) and, when there is one, loads the
+ * Asks the gateway for the site's policy view (`configUrl`: its `/v1/config?key=…`) and, when there is one, loads the
  * consent chunk (CMP readers + gate, a separate file so the core stays small) from the gateway.
  * Resolves to null when the site has no policy: events then flow ungated, the gateway still decides.
  */
-export async function loadConsentGate(endpoint: string, writeKey: string, hooks: ConsentHooks): Promise<ConsentGateLike<Event> | null> {
-  const response = await fetch(`${endpoint}/v1/config?key=${encodeURIComponent(writeKey)}`, { credentials: 'include' });
+export async function loadConsentGate(configUrl: string, endpoint: string, hooks: ConsentHooks): Promise<ConsentGateLike<Event> | null> {
+  const response = await fetch(configUrl, { credentials: 'include' });
   if (!response.ok) throw new Error(`consent config: HTTP ${response.status}`);
   const { consent } = (await response.json()) as { consent: unknown };
   if (!consent) return null;

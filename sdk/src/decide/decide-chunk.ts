@@ -5,6 +5,7 @@
  * for the core to attach to conversions (`decisionIds`).
  */
 import type { Decision, DecideOptions } from './decision.ts';
+import type { ChunkHost } from '../chunk-host.ts';
 
 /** The default time budget: an above-the-fold slot cannot wait longer than a frame or two of a slow network. */
 export const DEFAULT_DECIDE_TIMEOUT_MS = 300;
@@ -15,9 +16,9 @@ export const MAX_SESSION_DECISIONS = 10;
 
 const cache = new Map<string, Promise<Decision>>();
 
-function session(storage: boolean): Storage | undefined {
+function session(): Storage | undefined {
   try {
-    return storage ? sessionStorage : undefined;
+    return sessionStorage;
   } catch {
     return undefined; // sandboxed iframes, disabled storage
   }
@@ -27,9 +28,15 @@ function session(storage: boolean): Storage | undefined {
  * Decides `slot` (the gateway experiment id) for this session. Never rejects: on timeout, an
  * error or a non-2xx answer it resolves to `{ arm: defaultArm, fallback: true }` (not cached, so a
  * later call may still get a real decision).
+ *
+ * `storage` says whether the device may keep data *now*: the page usually decides before the
+ * consent policy and the CMP have answered, so a decision is kept once it is allowed (at the
+ * latest when the page is left). A kept decision exists only if storage was allowed when it was
+ * written, so it is read without asking.
  */
-export function decide(endpoint: string, writeKey: string, slot: string, context: Record<string, string | number> | number[] | undefined, options: DecideOptions, storage: boolean, decisions: string[]): Promise<Decision> {
-  const store = session(storage);
+export function decide(host: ChunkHost, slot: string, context: Record<string, string | number> | number[] | undefined, options: DecideOptions, storage: () => boolean): Promise<Decision> {
+  const { options: { endpoint, writeKey }, decisions } = host;
+  const store = session();
   const key = `sl_dec:${slot}`;
   let hit = cache.get(slot);
   if (!hit) {
@@ -56,12 +63,18 @@ export function decide(endpoint: string, writeKey: string, slot: string, context
         decisions.push(decision.decisionId);
         decisions.splice(0, Math.max(0, decisions.length - MAX_SESSION_DECISIONS));
       }
-      try {
-        store?.setItem(key, JSON.stringify(decision));
-        store?.setItem(SESSION_DECISIONS_KEY, JSON.stringify(decisions));
-      } catch {
-        // quota: the decision lives for this page only
-      }
+      const keep = () => {
+        try {
+          if (!storage()) return false;
+          store?.setItem(key, JSON.stringify(decision));
+          store?.setItem(SESSION_DECISIONS_KEY, JSON.stringify(decisions));
+        } catch {
+          // quota: the decision lives for this page only
+        }
+        return true;
+      };
+      // Not allowed yet (consent pending): the next page of the visit should still show this variant.
+      if (!keep()) addEventListener('pagehide', keep, { once: true });
       return decision;
     })
     .catch(() => {

@@ -1,10 +1,10 @@
 import type { Event } from '@sluice/protocol';
 import { loadChunk } from '../load-chunk.ts';
 import { reportError, setErrorHandler } from '../safe.ts';
-import type { SluiceOptions } from '../types.ts';
+import type { ChunkHost } from '../chunk-host.ts';
 import type { Candidate, Explanation, PersonalizeOptions, RankResult, RankSource } from './rank-types.ts';
 import { emptyFeatures, expire, featureValues, observe, type FeatureState } from './feature-state.ts';
-import { deleteFeatures, readFeatures, writeFeatures } from './feature-store.ts';
+import { readFeatures, writeFeatures } from './feature-store.ts';
 import { createSession, sha256Hex, type ModelSession, type ServedManifest } from './model-session.ts';
 import { contributions } from './explain-top.ts';
 
@@ -16,20 +16,6 @@ export const FEATURE_WRITE_DELAY_MS = 250;
 export const IMPRESSION_EVENT = 'Slot Impression';
 export const CLICK_EVENT = 'Slot Click';
 
-/** What the core hands the chunk. */
-export interface RankerContext {
-  /** The page's `init` options (`personalize` is set). */
-  options: SluiceOptions;
-  /** Does consent allow personalization right now? */
-  allowed(): boolean;
-  /** May the device keep data (IndexedDB)? Otherwise features live for this page only. */
-  persist(): boolean;
-  visitorId(): string;
-  track(event: string, properties: Record<string, unknown>): void;
-  /** The core appends every event it captures while personalization is allowed; the ranker drains it. */
-  seen: Event[];
-}
-
 type Loaded = { session: ModelSession; manifest: ServedManifest; cohort: string; shadow?: { session: ModelSession; manifest: ServedManifest } };
 type Failure = { failed: Exclude<RankSource, 'model' | 'consent' | 'timeout'> };
 
@@ -37,29 +23,51 @@ type Failure = { failed: Exclude<RankSource, 'model' | 'consent' | 'timeout'> };
  * The on-device ranker: a feature store built from this visitor's own events, and the model
  * the gateway assigns (verified by SHA-256), run by the tiny runtime or onnxruntime-web.
  *
+ * `host` is the core (see ChunkHost: options, `track`, and `seen`, the events to count while
+ * personalization is allowed); `persist` says whether the device may keep data (IndexedDB,
+ * otherwise features live for this page only); `visitorId` is the core's anonymous id.
+ *
  * @example
- * const ranker = await createRanker(ctx); await ranker.rank('home', [{ id: 'a' }, { id: 'b' }]);
+ * const ranker = await createRanker(client, storageAllowed, visitorId); await ranker.rank('home', [{ id: 'a' }, { id: 'b' }]);
  */
-export async function createRanker(context: RankerContext) {
+export async function createRanker(host: ChunkHost, persist: () => boolean, visitorId: () => string) {
   // This chunk has its own copy of safe.ts: route its errors to the page's onError too.
-  setErrorHandler(context.options.onError);
-  const ctx = { ...context, endpoint: context.options.endpoint, writeKey: context.options.writeKey, personalize: context.options.personalize as PersonalizeOptions };
+  setErrorHandler(host.options.onError);
+  const ctx = {
+    endpoint: host.options.endpoint,
+    writeKey: host.options.writeKey,
+    personalize: host.options.personalize as PersonalizeOptions,
+    persist,
+    visitorId,
+    track: (event: string, properties: Record<string, unknown>) => host.track(event, properties),
+  };
   const ttl = ctx.personalize.ttlDays;
+  // The core starts a new `seen` buffer on reset and drops it when consent is withdrawn, and deletes
+  // the feature database itself: from then on this ranker counts, writes and ranks nothing.
+  const mine = host.seen ?? [];
+  const allowed = () => host.seen === mine;
   let state: FeatureState = ctx.persist() ? await readFeatures() : emptyFeatures();
   expire(state, Date.now(), ttl);
   let model: Promise<Loaded | Failure> | undefined;
   let ready: Loaded | Failure | undefined;
   const last = new Map<string, { row: Float32Array; item: string; loaded: Loaded }>();
 
-  let purged = false;
-  const count = (event: Event) => ctx.allowed() && observe(state, event, Date.now());
+  let writeTimer: ReturnType<typeof setInterval> | undefined;
   const drain = () => {
-    if (!ctx.seen.length || purged) return;
-    ctx.seen.splice(0).forEach(count);
+    if (!allowed()) {
+      // Purged: forget what this page held too.
+      clearInterval(writeTimer);
+      state = emptyFeatures();
+      last.clear();
+      return;
+    }
+    if (!mine.length) return;
+    const now = Date.now();
+    mine.splice(0).forEach((event) => observe(state, event, now));
     if (ctx.persist()) void writeFeatures(state).catch(reportError);
   };
   drain();
-  const writeTimer = setInterval(drain, FEATURE_WRITE_DELAY_MS);
+  writeTimer = setInterval(drain, FEATURE_WRITE_DELAY_MS);
 
   const base = ctx.endpoint.replace(/\/$/, '');
   const load = async (manifest: ServedManifest, url: string): Promise<ModelSession | Failure> => {
@@ -117,7 +125,7 @@ export async function createRanker(context: RankerContext) {
 
   async function rank(slot: string, candidates: Candidate[]): Promise<RankResult> {
       const given = candidates.slice();
-      if (!ctx.allowed()) return outcome(slot, given, null, 'consent');
+      if (!allowed()) return outcome(slot, given, null, 'consent');
       drain();
       model ??= loadModel().catch((error) => (reportError(error), { failed: 'unavailable' as const })).then((m) => (ready = m));
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -156,7 +164,7 @@ export async function createRanker(context: RankerContext) {
 
     async explain(slot: string): Promise<Explanation | null> {
       const entry = last.get(slot);
-      if (!entry || !ctx.allowed()) return null;
+      if (!entry || !allowed()) return null;
       const { manifest, session } = entry.loaded;
       const names = [...manifest.featureSpec].sort((a, b) => a.column - b.column).map((f) => f.name);
       const r = await contributions(entry.row, names, (batch, rows) => session.score(batch, rows, names.length));
@@ -164,15 +172,6 @@ export async function createRanker(context: RankerContext) {
         slot, item: entry.item, model: manifest.name, version: manifest.version,
         method: manifest.explanation === 'exact-linear' ? 'exact' : 'approximation', ...r,
       };
-    },
-
-    /** Consent withdrawn or reset: forget everything on the device. */
-    async purge(): Promise<void> {
-      clearInterval(writeTimer);
-      purged = true;
-      state = emptyFeatures();
-      last.clear();
-      await deleteFeatures();
     },
 
     /** For tests and the demo: the on-device state (never sent). */
