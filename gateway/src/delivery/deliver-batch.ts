@@ -90,7 +90,11 @@ async function setAsideDuplicates(messages: Msg[], env: Env): Promise<Msg[]> {
 }
 
 async function sendIsolating(part: Msg[], destination: AnyDestination, config: DestinationConfig, env: Env): Promise<void> {
-  const outcome = await destination.send(part.map((m) => m.body.item), config, env, { siteId: part[0]!.body.siteId, destinationKey: part[0]!.body.destinationKey });
+  // One vendor POST, one span: it continues the trace of the first item's ingest request (items of
+  // several requests can share a POST); items queued without trace context start a new trace.
+  const traceparent = part.find((m) => m.body.traceparent)?.body.traceparent;
+  const target = { siteId: part[0]!.body.siteId, destinationKey: part[0]!.body.destinationKey, ...(traceparent && { traceparent }) };
+  const outcome = await destination.send(part.map((m) => m.body.item), config, env, target);
   if (outcome.ok) {
     const rejected = new Map((outcome.rejected ?? []).map((r) => [r.index, r.reason]));
     const accepted = part.filter((_, i) => !rejected.has(i));

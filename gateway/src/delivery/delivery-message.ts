@@ -14,6 +14,11 @@ export interface DeliveryMessage {
   expiresAt?: number;
   /** SHA-256 of the consent receipt this delivery was allowed under (`consent_receipts.hash`). */
   receiptHash?: string;
+  /**
+   * W3C `traceparent` of the ingest request that queued the item (its trace id and span id), so
+   * the vendor POST continues that trace. Absent on old messages and dead-letter replays: a new trace.
+   */
+  traceparent?: string;
 }
 
 /** One item of a batch message. */
@@ -38,6 +43,8 @@ export interface DeliveryBatchMessage {
    * partly succeeded re-queues only the rest, carrying their attempt count (max_retries still holds).
    */
   priorAttempts?: number;
+  /** W3C `traceparent` of the ingest request (55 bytes); the consumer's vendor POST is a child span of it. */
+  traceparent?: string;
 }
 
 /** What a delivery queue carries. */

@@ -56,7 +56,7 @@ export function expandMessages(messages: readonly Message<QueuedDelivery>[]): Ex
     const attempts = message.attempts + (body.priorAttempts ?? 0);
     for (const entry of body.items) {
       const unit = {
-        body: { siteId: body.siteId, destinationKey: body.destinationKey, ...entry },
+        body: { siteId: body.siteId, destinationKey: body.destinationKey, ...entry, ...(body.traceparent && { traceparent: body.traceparent }) },
         attempts,
         countsOwnRetries: true,
         state: 'open' as 'open' | 'acked' | 'retry',
@@ -103,8 +103,9 @@ export async function settleUnits(env: Env, expanded: ExpandedBatch): Promise<vo
       const rest: DeliveryBatchMessage = {
         siteId: body.siteId,
         destinationKey: body.destinationKey,
-        items: retry.map(({ body: { siteId: _s, destinationKey: _d, ...item } }) => item),
+        items: retry.map(({ body: { siteId: _s, destinationKey: _d, traceparent: _t, ...item } }) => item),
         priorAttempts: retry[0]!.attempts,
+        ...(body.traceparent && { traceparent: body.traceparent }),
       };
       await enqueueMessages(env, [{ type: tracker.type, body: rest }], { delaySeconds });
       message.ack();

@@ -9,24 +9,26 @@ const ENVELOPE_RESERVE_BYTES = 2 * 1024;
  * The items of one destination as few messages as fit under the queue's message size limit
  * (normally one). An item too large to share is sent alone (items are bounded far below the limit
  * by the batch and field size limits).
+ * `traceparent` (the ingest request's, 55 bytes, inside the envelope reserve) goes on every message.
  * @example packBatchMessages('site', 'meta', items) // [{ siteId: 'site', destinationKey: 'meta', items }]
  */
-export function packBatchMessages(siteId: string, destinationKey: string, items: DeliveryBatchItem[], maxBytes = QUEUE_MESSAGE_MAX_BYTES): DeliveryBatchMessage[] {
+export function packBatchMessages(siteId: string, destinationKey: string, items: DeliveryBatchItem[], maxBytes = QUEUE_MESSAGE_MAX_BYTES, traceparent?: string): DeliveryBatchMessage[] {
   const budget = maxBytes - ENVELOPE_RESERVE_BYTES;
+  const trace = traceparent ? { traceparent } : {};
   const out: DeliveryBatchMessage[] = [];
   let current: DeliveryBatchItem[] = [];
   let size = 0;
   for (const item of items) {
     const bytes = utf8Length(JSON.stringify(item)) + 1;
     if (current.length > 0 && size + bytes > budget) {
-      out.push({ siteId, destinationKey, items: current });
+      out.push({ siteId, destinationKey, items: current, ...trace });
       current = [];
       size = 0;
     }
     current.push(item);
     size += bytes;
   }
-  if (current.length) out.push({ siteId, destinationKey, items: current });
+  if (current.length) out.push({ siteId, destinationKey, items: current, ...trace });
   return out;
 }
 

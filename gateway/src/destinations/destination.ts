@@ -18,6 +18,8 @@ export interface RequestFacts {
   hashes?: HashMemo;
   /** Where `toItem` notes identity issues for this one item (set by `prepareItem`). */
   issues?: Set<IdentityIssue>;
+  /** The ingest request's W3C `traceparent` (observability/), carried on the queued messages. */
+  traceparent?: string | undefined;
 }
 
 /**
@@ -61,6 +63,8 @@ export type SendOutcome =
 export interface DeliveryTarget {
   siteId: string;
   destinationKey: string;
+  /** W3C `traceparent` of the ingest request the items came from; the POST sends a child span of it. */
+  traceparent?: string | undefined;
 }
 
 /**

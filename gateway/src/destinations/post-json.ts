@@ -1,4 +1,4 @@
-import type { SendOutcome } from './destination.ts';
+import type { DeliveryTarget, SendOutcome } from './destination.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { childSpan, formatTraceparent, parseTraceparent } from '../observability/traceparent.ts';
 import { logJson } from '../observability/log-json.ts';
@@ -30,6 +30,11 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     log(`network: ${(error as Error).name}`);
     return { networkError: `network: ${(error as Error).name}` };
   }
+}
+
+/** The `traceparent` header a send passes to `postJson`: the ingest request's, when its items carried one. */
+export function traceHeaders(target: DeliveryTarget | undefined): Record<string, string> {
+  return target?.traceparent ? { traceparent: target.traceparent } : {};
 }
 
 /** 429 and 5xx are worth retrying; other 4xx are not (HTTP semantics every vendor here follows). */

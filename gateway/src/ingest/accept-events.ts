@@ -12,6 +12,7 @@ import { joinConversionRewards } from '../decide/join-conversion-rewards.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
 import { applyVisitorCookie } from '../visitor-cookie/visitor-cookie.ts';
 import { ingestCounterStatements } from '../observability/ingest-metrics.ts';
+import { formatTraceparent, type TraceContext } from '../observability/traceparent.ts';
 import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { requestFacts } from './request-facts.ts';
 import { firstOfEachId } from './first-of-each-id.ts';
@@ -68,7 +69,10 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
       // The answer's metric counters (observability/), when the route counts them.
       ...metrics.statements,
     ];
-    await enqueueDeliveries(c.env, site, accepted, minimizeFacts(requestFacts(c.req.raw, c.env.GEO_OVERRIDE), minimization), planner, alongside);
+    // The request's span (observeRequests) rides on the queued messages: the vendor POSTs continue its trace.
+    const trace = (c.var as { trace?: TraceContext }).trace;
+    const facts = { ...requestFacts(c.req.raw, c.env.GEO_OVERRIDE), ...(trace && { traceparent: formatTraceparent(trace) }) };
+    await enqueueDeliveries(c.env, site, accepted, minimizeFacts(facts, minimization), planner, alongside);
     metrics.counted();
   } catch (error) {
     // Nothing was accepted: give the ids back so the client's retry is not taken for a repeat

@@ -71,7 +71,7 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
       if (receiptHash === undefined) receipts.set(verdict.receipt, (receiptHash = (await receiptsByHash([verdict.receipt])).get(verdict.receipt)!));
       items.push({ eventId: event.eventId, item, receiptHash, ...(expiresAt !== undefined && { expiresAt }) });
     }
-    for (const body of packBatchMessages(site.id, destinationKey, items)) plan.messages.push({ type: config.type, body });
+    for (const body of packBatchMessages(site.id, destinationKey, items, undefined, facts.traceparent)) plan.messages.push({ type: config.type, body });
   }
   return plan;
 }

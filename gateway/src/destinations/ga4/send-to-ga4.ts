@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { Ga4DestinationConfig } from '../../site-config/site-config.ts';
-import type { SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
+import type { DeliveryTarget, SendOutcome } from '../destination.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason, traceHeaders } from '../post-json.ts';
 import type { Ga4Item } from './ga4-item.ts';
 
 /** GA4 publishes no timeout advice; Meta's 1.5 s is a sane bound for an edge worker (answers are fast). */
@@ -21,12 +21,12 @@ export function ga4Body(items: Ga4Item[]): Record<string, unknown> {
  * POSTs to `/mp/collect` (or `/debug/mp/collect` in validation mode). The live endpoint answers 2xx
  * even for garbage, so only validation mode can report problems: `validationMessages` → permanent failure.
  */
-export async function sendToGa4(items: Ga4Item[], config: Ga4DestinationConfig, env: Env): Promise<SendOutcome> {
+export async function sendToGa4(items: Ga4Item[], config: Ga4DestinationConfig, env: Env, target?: DeliveryTarget): Promise<SendOutcome> {
   const secret = readSecret(env, config.apiSecretSecret);
   if (!secret) return { ok: false, retryable: false, reason: `secret ${config.apiSecretSecret} is not set` };
   const path = config.validationMode ? '/debug/mp/collect' : '/mp/collect';
   const query = new URLSearchParams({ measurement_id: config.measurementId, api_secret: secret });
-  const result = await postJson(`${env.GA4_API_BASE_URL}${path}?${query}`, ga4Body(items), {}, GA4_TIMEOUT_MS);
+  const result = await postJson(`${env.GA4_API_BASE_URL}${path}?${query}`, ga4Body(items), traceHeaders(target), GA4_TIMEOUT_MS);
   if ('networkError' in result) return { ok: false, retryable: true, reason: `ga4 ${result.networkError}` };
   const { response } = result;
   if (!response.ok) {

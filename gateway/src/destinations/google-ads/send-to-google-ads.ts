@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { GoogleAdsDestinationConfig } from '../../site-config/site-config.ts';
-import type { ItemRejection, SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
+import type { ItemRejection, DeliveryTarget, SendOutcome } from '../destination.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason, traceHeaders } from '../post-json.ts';
 import type { GoogleAdsItem } from './click-conversion.ts';
 import { accessToken, forgetAccessToken } from './oauth-token.ts';
 
@@ -27,7 +27,7 @@ interface RpcStatus {
  * `POST {base}/{version}/customers/{id}:uploadClickConversions` with `partialFailure: true` (required):
  * rows Google refuses come back in `partialFailureError` and are dead-lettered one by one.
  */
-export async function sendToGoogleAds(items: GoogleAdsItem[], config: GoogleAdsDestinationConfig, env: Env): Promise<SendOutcome> {
+export async function sendToGoogleAds(items: GoogleAdsItem[], config: GoogleAdsDestinationConfig, env: Env, target?: DeliveryTarget): Promise<SendOutcome> {
   const developerToken = readSecret(env, config.developerTokenSecret);
   if (!developerToken) return { ok: false, retryable: false, reason: `secret ${config.developerTokenSecret} is not set` };
   const token = await accessToken(config, env);
@@ -36,7 +36,7 @@ export async function sendToGoogleAds(items: GoogleAdsItem[], config: GoogleAdsD
   if (config.loginCustomerId) headers['login-customer-id'] = config.loginCustomerId;
   const url = `${env.GOOGLE_ADS_API_BASE_URL}/${env.GOOGLE_ADS_API_VERSION}/customers/${config.customerId}:uploadClickConversions`;
   const body = { conversions: items.map((i) => i.conversion), partialFailure: true, validateOnly: config.validateOnly ?? false };
-  const result = await postJson(url, body, headers, GOOGLE_ADS_TIMEOUT_MS);
+  const result = await postJson(url, body, { ...headers, ...traceHeaders(target) }, GOOGLE_ADS_TIMEOUT_MS);
   if ('networkError' in result) return { ok: false, retryable: true, reason: `google ads ${result.networkError}` };
   const { response } = result;
   const answer = (await response.json().catch(() => null)) as { partialFailureError?: RpcStatus; error?: RpcStatus } | null;

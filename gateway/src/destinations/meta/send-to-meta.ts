@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { MetaDestinationConfig } from '../../site-config/site-config.ts';
-import type { SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
+import type { DeliveryTarget, SendOutcome } from '../destination.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason, traceHeaders } from '../post-json.ts';
 import type { MetaServerEvent } from './meta-event.ts';
 
 /** Meta recommends a 1.5 s client timeout; most answers take under 600 ms (CAPI troubleshooting). */
@@ -16,13 +16,13 @@ function isWholeRequestCode(code: number | undefined): boolean {
 }
 
 /** POSTs events to `{base}/{version}/{pixelId}/events`; the token comes from the secret the config names. */
-export async function sendToMeta(items: MetaServerEvent[], config: MetaDestinationConfig, env: Env): Promise<SendOutcome> {
+export async function sendToMeta(items: MetaServerEvent[], config: MetaDestinationConfig, env: Env, target?: DeliveryTarget): Promise<SendOutcome> {
   const token = readSecret(env, config.accessTokenSecret);
   if (!token) return { ok: false, retryable: false, reason: `secret ${config.accessTokenSecret} is not set` };
   const url = `${env.META_API_BASE_URL}/${env.META_API_VERSION}/${config.pixelId}/events`;
   const body: Record<string, unknown> = { data: items, access_token: token };
   if (config.testEventCode) body.test_event_code = config.testEventCode;
-  const result = await postJson(url, body, {}, META_TIMEOUT_MS);
+  const result = await postJson(url, body, traceHeaders(target), META_TIMEOUT_MS);
   if ('networkError' in result) return { ok: false, retryable: true, reason: `meta ${result.networkError}` };
   const { response } = result;
   if (response.ok) return { ok: true };

@@ -1,7 +1,7 @@
 import type { Env } from '../../env.ts';
 import type { TikTokDestinationConfig } from '../../site-config/site-config.ts';
-import type { SendOutcome } from '../destination.ts';
-import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason } from '../post-json.ts';
+import type { DeliveryTarget, SendOutcome } from '../destination.ts';
+import { failure, isRetryableStatus, postJson, readSecret, refusesWholeRequest, shortReason, traceHeaders } from '../post-json.ts';
 import type { TikTokEvent } from './tiktok-event.ts';
 
 /** TikTok publishes no timeout advice; the same bound as Meta's keeps a stuck vendor from holding the consumer. */
@@ -16,12 +16,12 @@ function isRetryableCode(code: number): boolean {
 }
 
 /** `POST {base}/open_api/v1.3/event/track/` with the `Access-Token` header. TikTok answers HTTP 200 with a non-zero `code` on errors. */
-export async function sendToTikTok(items: TikTokEvent[], config: TikTokDestinationConfig, env: Env): Promise<SendOutcome> {
+export async function sendToTikTok(items: TikTokEvent[], config: TikTokDestinationConfig, env: Env, target?: DeliveryTarget): Promise<SendOutcome> {
   const token = readSecret(env, config.accessTokenSecret);
   if (!token) return { ok: false, retryable: false, reason: `secret ${config.accessTokenSecret} is not set` };
   const body: Record<string, unknown> = { event_source: 'web', event_source_id: config.pixelCode, data: items };
   if (config.testEventCode) body.test_event_code = config.testEventCode;
-  const result = await postJson(`${env.TIKTOK_API_BASE_URL}/open_api/v1.3/event/track/`, body, { 'Access-Token': token }, TIKTOK_TIMEOUT_MS);
+  const result = await postJson(`${env.TIKTOK_API_BASE_URL}/open_api/v1.3/event/track/`, body, { 'Access-Token': token, ...traceHeaders(target) }, TIKTOK_TIMEOUT_MS);
   if ('networkError' in result) return { ok: false, retryable: true, reason: `tiktok ${result.networkError}` };
   const { response } = result;
   const answer = (await response.json().catch(() => null)) as { code?: number; message?: string } | null;
