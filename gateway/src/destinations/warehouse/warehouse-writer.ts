@@ -68,6 +68,8 @@ export class WarehouseWriter extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS landed (partition TEXT NOT NULL, event_id TEXT NOT NULL, file TEXT NOT NULL, row TEXT, PRIMARY KEY (partition, event_id))`);
     sql.exec(`CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, partition TEXT NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS partitions (partition TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0, manifest_dirty INTEGER NOT NULL DEFAULT 0)`);
+    // Files replaced by a deletion's rewrite, committed away but maybe not yet deleted from R2 (they hold the person's rows).
+    sql.exec(`CREATE TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1), target TEXT NOT NULL)`);
   }
 
@@ -124,6 +126,7 @@ export class WarehouseWriter extends DurableObject<Env> {
     for (const { partition } of small) compactedPartitions += await this.serially(() => this.compact(target, partition as string, now));
     this.forgetOldIds(now);
     await this.rewriteDirtyManifests(target, now);
+    await this.serially(() => this.deleteDoomed());
     return { compactedPartitions, expiredPartitions };
   }
 
@@ -196,11 +199,20 @@ export class WarehouseWriter extends DurableObject<Env> {
       if (bytes) sql.exec('UPDATE landed SET file = ?, row = CASE WHEN ? THEN row ELSE NULL END WHERE file = ?', key, stillSmall ? 1 : 0, file);
       sql.exec('DELETE FROM files WHERE key = ?', file);
       if (bytes) sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows, bytes.byteLength, now);
+      sql.exec('INSERT OR IGNORE INTO doomed (key) VALUES (?)', file);
       this.commitSeq(partition, seq);
     });
     await this.writeManifest(target, partition, now);
-    await this.env.WAREHOUSE.delete(file);
+    await this.deleteDoomed().catch(() => undefined); // retried by the alarm the purge arms, and by maintenance
     return { removed, rewritten: bytes !== null };
+  }
+
+  /** Deletes the replaced files a deletion committed away (again after a failure: from the next purge, maintenance or alarm). */
+  private async deleteDoomed(): Promise<void> {
+    const keys = this.ctx.storage.sql.exec('SELECT key FROM doomed LIMIT 1000').toArray().map((r) => r.key as string);
+    if (!keys.length) return;
+    await this.env.WAREHOUSE.delete(keys);
+    this.ctx.storage.sql.exec('DELETE FROM doomed WHERE key IN (SELECT value FROM json_each(?))', JSON.stringify(keys));
   }
 
   /** Lands partitions whose oldest buffered row reached the age bound, retries manifests that failed to write. */
@@ -213,6 +225,7 @@ export class WarehouseWriter extends DurableObject<Env> {
       .toArray();
     for (const { partition } of due) await this.serially(() => this.flush(target, partition as string, now));
     await this.rewriteDirtyManifests(target, now);
+    await this.serially(() => this.deleteDoomed());
     await this.armAlarm(target, now);
   }
 
@@ -362,7 +375,8 @@ export class WarehouseWriter extends DurableObject<Env> {
 
   private async armAlarm(target: WarehouseTarget, now: number): Promise<void> {
     const oldest = this.ctx.storage.sql.exec('SELECT MIN(at) AS at FROM pending').one().at as number | null;
-    const dirty = this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM partitions WHERE manifest_dirty = 1').one().n as number;
+    const dirty = (this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM partitions WHERE manifest_dirty = 1').one().n as number)
+      + (this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM doomed').one().n as number);
     if (oldest === null && dirty === 0) return;
     const at = oldest === null ? now + 60_000 : Math.max(now, oldest + target.maxFileAgeMs);
     const current = await this.ctx.storage.getAlarm();
