@@ -1,5 +1,8 @@
-import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env, createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parquetReadObjects } from 'hyparquet';
+import type { PartitionManifest } from '../src/destinations/warehouse/warehouse-manifest.ts';
+import { warehouseWriterFor } from '../src/destinations/warehouse/warehouse-target.ts';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
 import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
@@ -32,7 +35,7 @@ function event(person: typeof P, name = 'Purchase') {
   };
 }
 
-async function ingest(events: unknown[]) {
+async function ingest(events: unknown[], key = KEY) {
   // Ingest queues batch messages (one per destination, issue 14); the consumer works per item, so
   // each item is kept here as the single-item message it expands to (still consumed as such).
   const sent: DeliveryMessage[] = [];
@@ -44,10 +47,10 @@ async function ingest(events: unknown[]) {
     async send(body: QueuedDelivery) { record(body); },
     async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); },
   };
-  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue };
+  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue, DELIVERY_WAREHOUSE: queue };
   const ctx = createExecutionContext();
   const response = await worker.fetch(
-    new Request(`https://gw.example/v1/batch?key=${KEY}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }) }),
+    new Request(`https://gw.example/v1/batch?key=${key}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }) }),
     { ...(env as Env), ...queues } as unknown as Env,
     ctx,
   );
@@ -210,5 +213,95 @@ describe('deletion: POST /v1/admin/privacy/deletions', () => {
     const entry = audit.body.entries.find((e: { detail: { deletionId?: string } | null }) => e.detail?.deletionId === ok.body.id);
     expect(entry).toMatchObject({ action: 'deletion.create', actor: expect.stringMatching(/^admin:[0-9a-f]{12}$/) });
     expect(JSON.stringify(audit.body)).not.toContain(env.ADMIN_TOKEN);
+  });
+});
+
+describe('deletion: the R2 Parquet warehouse', () => {
+  const LAKE_KEY = 'rights_lake_key_0001';
+  /** Rows of every file a destination's manifests list, by file, plus the manifests. */
+  async function warehouse(dest: string) {
+    const { body } = await admin(`/v1/admin/sites/rights-lake/warehouse/${dest}/manifests`);
+    const manifests = body.manifests as PartitionManifest[];
+    const files = new Map<string, Record<string, unknown>[]>();
+    for (const m of manifests) {
+      for (const f of m.files) {
+        const object = await env.WAREHOUSE.get(f.key);
+        expect(object, f.key).not.toBeNull();
+        files.set(f.key, (await parquetReadObjects({ file: await object!.arrayBuffer() })) as Record<string, unknown>[]);
+      }
+    }
+    return { manifests, files, rows: [...files.values()].flat() };
+  }
+
+  it('drops buffered rows and rewrites the landed files of the person (rows kept or read back), manifests switched, others kept', async () => {
+    const lakeSite = {
+      id: 'rights-lake',
+      allowedOrigins: [ORIGIN],
+      destinations: {
+        lake: { type: 'warehouse', prefix: 'lake' },
+        big: { type: 'warehouse', prefix: 'big' },
+      },
+    } as unknown as SiteConfig;
+    await seed(lakeSite, LAKE_KEY);
+    const batches = [[event(P), event(Q)], [event(P), event(Q), event(P)], [event(P)]];
+    const sentBatches: DeliveryMessage[][] = [];
+    for (const events of batches) {
+      const { response, sent } = await ingest(events, LAKE_KEY);
+      expect(response.status).toBe(200);
+      sentBatches.push(sent);
+    }
+    const pIds = new Set(batches.flat().filter((e) => e.userId === P.userId).map((e) => e.eventId));
+    const qIds = new Set(batches.flat().filter((e) => e.userId === Q.userId).map((e) => e.eventId));
+    // The first two batches land (flushed); the last stays buffered.
+    for (const [i, sent] of sentBatches.entries()) {
+      await runQueue('sluice-delivery-warehouse', queued(sent));
+      if (i < 2) for (const dest of ['lake', 'big']) expect((await admin(`/v1/admin/sites/rights-lake/warehouse/${dest}/flush`, { method: 'POST' })).status).toBe(200);
+    }
+    // `lake`'s files are small: the writer keeps their rows for compaction, so a rewrite builds from its ledger.
+    // `big` is put in the state of files landed as large (the writer keeps no rows of those), so a rewrite reads the Parquet back from R2.
+    await runInDurableObject(warehouseWriterFor(env.WAREHOUSE_WRITER, 'rights-lake', 'big'), async (_instance, state) => {
+      expect(state.storage.sql.exec('UPDATE landed SET row = NULL').rowsWritten).toBe(5);
+    });
+    const before = { lake: await warehouse('lake'), big: await warehouse('big') };
+    const pEmailHashes = new Set(before.big.rows.filter((r) => pIds.has(r.event_id as string)).map((r) => r.email_hash as string));
+    expect(pEmailHashes.size).toBe(1);
+    const [pEmailHash] = [...pEmailHashes];
+    expect(typeof pEmailHash).toBe('string');
+    expect(before.lake.rows.filter((r) => pIds.has(r.event_id as string))).toHaveLength(3); // the fourth is buffered
+    expect(before.big.rows.filter((r) => pIds.has(r.event_id as string))).toHaveLength(3);
+    const touched = (files: Map<string, Record<string, unknown>[]>) => [...files].filter(([, rows]) => rows.some((r) => pIds.has(r.event_id as string))).map(([key]) => key);
+    const touchedBefore = [...touched(before.lake.files), ...touched(before.big.files)];
+    const untouchedBefore = [...before.lake.files.keys(), ...before.big.files.keys()].filter((k) => !touchedBefore.includes(k));
+    expect(touchedBefore.length).toBeGreaterThanOrEqual(3);
+
+    const deletion = await admin('/v1/admin/privacy/deletions', { method: 'POST', body: JSON.stringify({ siteId: 'rights-lake', userId: P.userId }) });
+    expect(deletion.status).toBe(201);
+    // 3 landed + 1 buffered in each destination; every file that held one of them replaced.
+    expect(deletion.body.stores.warehouse).toEqual({ found: 8, removed: 8, filesRewritten: touchedBefore.length });
+    expect((await admin(`/v1/admin/privacy/deletions/${deletion.body.id}`)).body.stores.warehouse).toEqual(deletion.body.stores.warehouse);
+
+    // The buffered row is gone too: landing everything now adds none of the person's rows.
+    for (const dest of ['lake', 'big']) await admin(`/v1/admin/sites/rights-lake/warehouse/${dest}/flush`, { method: 'POST' });
+    for (const dest of ['lake', 'big'] as const) {
+      const after = await warehouse(dest);
+      expect(after.rows.filter((r) => pIds.has(r.event_id as string)), dest).toEqual([]);
+      expect(after.rows.filter((r) => r.email_hash === pEmailHash), dest).toEqual([]);
+      expect(JSON.stringify(after.rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(pEmailHash);
+      // Every row of the other person, unchanged.
+      expect(new Set(after.rows.map((r) => r.event_id)), dest).toEqual(qIds);
+      const qBefore = before[dest].rows.filter((r) => qIds.has(r.event_id as string));
+      const byId = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id)));
+      expect(byId(after.rows)).toEqual(byId(qBefore));
+      // Manifests agree with the files they list, and list only live objects: the replaced files are deleted.
+      for (const m of after.manifests) {
+        expect(m.rows).toBe(m.files.reduce((n, f) => n + f.rows, 0));
+        for (const f of m.files) expect(after.files.get(f.key)!.length, f.key).toBe(f.rows);
+      }
+      const listed = new Set(after.manifests.flatMap((m) => m.files.map((f) => f.key)));
+      const objects = (await env.WAREHOUSE.list({ prefix: `${dest}/` })).objects.map((o) => o.key).filter((k) => k.endsWith('.parquet'));
+      expect(new Set(objects), dest).toEqual(listed);
+    }
+    for (const key of touchedBefore) expect(await env.WAREHOUSE.head(key), key).toBeNull();
+    for (const key of untouchedBefore) expect(await env.WAREHOUSE.head(key), key).not.toBeNull();
   });
 });

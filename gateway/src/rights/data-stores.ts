@@ -1,9 +1,10 @@
 import type { Env } from '../env.ts';
+import { warehouseStore } from '../destinations/warehouse/warehouse-store.ts';
 
 /** The data kinds a retention TTL is set for (policy `retention.<kind>`, ISO 8601 duration). */
 export type RetentionKind =
   | 'deliveryLog' | 'deadLetters' | 'deliveredIds' | 'pixelIds' | 'quarantine' | 'subjectIndex'
-  | 'auditLog' | 'adminAudit' | 'deliveryQueue' | 'decisionLog' | 'aggregates';
+  | 'auditLog' | 'adminAudit' | 'deliveryQueue' | 'decisionLog' | 'aggregates' | 'warehouse';
 
 const DAY_MS = 86_400_000;
 
@@ -21,6 +22,8 @@ export const DEFAULT_RETENTION_MS: Record<RetentionKind, number> = {
   deliveryQueue: 14 * DAY_MS,
   decisionLog: 90 * DAY_MS,
   aggregates: 400 * DAY_MS,
+  /** Not used by the retention job: warehouse partitions expire by event date in the warehouse maintenance. */
+  warehouse: 400 * DAY_MS,
 };
 
 /** The person a deletion is about, as the stores can find them. */
@@ -37,6 +40,8 @@ export interface PurgeTarget {
 export interface PurgeCount {
   found: number;
   removed: number;
+  /** Files replaced (or deleted when emptied) to take the rows out: the warehouse. */
+  filesRewritten?: number;
 }
 
 /**
@@ -145,6 +150,7 @@ export const DATA_STORES: DataStore[] = [
   eventIdTable({ name: 'consent audit', kind: 'auditLog', table: 'consent_audit', time: 'created_at' }),
   eventIdTable({ name: 'quarantine', kind: 'quarantine', table: 'quarantine', time: 'created_at' }),
   queuedItems,
+  warehouseStore,
   // Issue 10's decision log and issue 11's pre-release aggregates plug in here (kinds decisionLog, aggregates).
   subjectKeyTable({ name: 'subject index', kind: 'subjectIndex', table: 'subject_events', time: 'created_at' }),
 ];

@@ -10,6 +10,7 @@ import {
 } from './warehouse-limits.ts';
 import type { WarehouseRow } from './warehouse-schema.ts';
 import { startParquet } from './write-parquet.ts';
+import { parquetReadObjects } from 'hyparquet';
 
 const DAY_MS = 86_400_000;
 
@@ -27,6 +28,21 @@ export interface AppendResult {
   duplicates: number;
   landedFiles: number;
 }
+
+/** What a deletion removed from one destination. */
+export interface PurgeResult {
+  /** The person's event ids this writer held (buffered or landed). */
+  found: number;
+  /** Rows removed: buffered rows dropped plus rows taken out of landed files. */
+  removed: number;
+  bufferedRemoved: number;
+  filesRewritten: number;
+  /** Files that held only the person's rows: deleted, not rewritten. */
+  filesDeleted: number;
+}
+
+/** Ledger entries of purged events keep their id (a replay stays a duplicate) under this file name, and no row. */
+const PURGED_FILE = '(purged)';
 
 export interface MaintainResult {
   compactedPartitions: number;
@@ -52,6 +68,8 @@ export class WarehouseWriter extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS landed (partition TEXT NOT NULL, event_id TEXT NOT NULL, file TEXT NOT NULL, row TEXT, PRIMARY KEY (partition, event_id))`);
     sql.exec(`CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, partition TEXT NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS partitions (partition TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0, manifest_dirty INTEGER NOT NULL DEFAULT 0)`);
+    // Files replaced by a deletion's rewrite, committed away but maybe not yet deleted from R2 (they hold the person's rows).
+    sql.exec(`CREATE TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1), target TEXT NOT NULL)`);
   }
 
@@ -108,7 +126,93 @@ export class WarehouseWriter extends DurableObject<Env> {
     for (const { partition } of small) compactedPartitions += await this.serially(() => this.compact(target, partition as string, now));
     this.forgetOldIds(now);
     await this.rewriteDirtyManifests(target, now);
+    await this.serially(() => this.deleteDoomed());
     return { compactedPartitions, expiredPartitions };
+  }
+
+  /**
+   * Removes every row of these event ids: buffered rows are dropped; each landed file the ledger
+   * says holds one is rewritten without them under a new name (rows from the ledger when kept,
+   * else read back from R2), committed, the manifest switched, then the old file deleted — the
+   * same steps as compaction, so a reader of the manifest sees the old file or the new, never a
+   * half-state. The ids stay in the ledger without their rows, so a replay still counts as a duplicate.
+   */
+  async purge(eventIds: readonly string[], now = Date.now()): Promise<PurgeResult> {
+    const result: PurgeResult = { found: 0, removed: 0, bufferedRemoved: 0, filesRewritten: 0, filesDeleted: 0 };
+    if (!eventIds.length) return result;
+    return this.serially(async () => {
+      const sql = this.ctx.storage.sql;
+      const ids = JSON.stringify(eventIds);
+      const IN = 'event_id IN (SELECT value FROM json_each(?))';
+      result.bufferedRemoved = sql.exec(`SELECT COUNT(*) AS n FROM pending WHERE ${IN}`, ids).one().n as number;
+      sql.exec(`DELETE FROM pending WHERE ${IN}`, ids);
+      result.found = result.bufferedRemoved;
+      result.removed = result.bufferedRemoved;
+      const target = this.loadTarget();
+      const affected = sql.exec(`SELECT file, partition, COUNT(*) AS n FROM landed WHERE ${IN} AND file != ? GROUP BY file, partition ORDER BY file`, ids, PURGED_FILE).toArray();
+      for (const { file, partition, n } of affected) {
+        result.found += n as number;
+        if (!target) continue;
+        const outcome = await this.rewriteWithout(target, file as string, partition as string, ids, now);
+        result.removed += outcome.removed;
+        if (outcome.rewritten) result.filesRewritten++;
+        else result.filesDeleted++;
+      }
+      if (target) await this.armAlarm(target, now);
+      return result;
+    });
+  }
+
+  /** One file rewritten without the rows of `ids` (a JSON array), or deleted when none remain. */
+  private async rewriteWithout(target: WarehouseTarget, file: string, partition: string, ids: string, now: number): Promise<{ removed: number; rewritten: boolean }> {
+    const sql = this.ctx.storage.sql;
+    const IN = 'event_id IN (SELECT value FROM json_each(?))';
+    const unkept = sql.exec('SELECT COUNT(*) AS n FROM landed WHERE file = ? AND row IS NULL', file).one().n as number;
+    const seq = this.nextSeq(partition);
+    const key = `${target.prefix}/${partition}/part-${String(seq).padStart(6, '0')}-rewritten.parquet`;
+    let bytes: ArrayBuffer | null = null;
+    let rows = 0;
+    let removed: number;
+    if (unkept === 0) {
+      removed = sql.exec(`SELECT COUNT(*) AS n FROM landed WHERE file = ? AND ${IN}`, file, ids).one().n as number;
+      const left = sql.exec(`SELECT COUNT(*) AS n FROM landed WHERE file = ? AND NOT ${IN}`, file, ids).one().n as number;
+      if (left > 0) ({ bytes, rows } = this.writeFile(`SELECT rowid, row FROM landed WHERE file = ? AND NOT ${IN}`, [file, ids]));
+    } else {
+      // A file landed as large: its rows are not kept here, so it is read back.
+      const object = await this.env.WAREHOUSE.get(file);
+      if (!object) throw new Error('warehouse file listed as committed is missing');
+      const drop = new Set(JSON.parse(ids) as string[]);
+      const all = (await parquetReadObjects({ file: await object.arrayBuffer() })) as Record<string, unknown>[];
+      const keep = all.filter((r) => !drop.has(r.event_id as string)).map(fromParquet);
+      removed = all.length - keep.length;
+      if (keep.length) {
+        const out = startParquet();
+        for (let i = 0; i < keep.length; i += WAREHOUSE_ROW_GROUP_ROWS) out.addRowGroup(keep.slice(i, i + WAREHOUSE_ROW_GROUP_ROWS));
+        bytes = out.finish();
+        rows = keep.length;
+      }
+    }
+    if (bytes) await this.env.WAREHOUSE.put(key, bytes, { customMetadata: { rows: String(rows), rewrittenFrom: file } });
+    const stillSmall = bytes !== null && bytes.byteLength < target.targetFileBytes && unkept === 0;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(`UPDATE landed SET file = ?, row = NULL WHERE file = ? AND ${IN}`, PURGED_FILE, file, ids);
+      if (bytes) sql.exec('UPDATE landed SET file = ?, row = CASE WHEN ? THEN row ELSE NULL END WHERE file = ?', key, stillSmall ? 1 : 0, file);
+      sql.exec('DELETE FROM files WHERE key = ?', file);
+      if (bytes) sql.exec('INSERT INTO files (key, partition, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?)', key, partition, rows, bytes.byteLength, now);
+      sql.exec('INSERT OR IGNORE INTO doomed (key) VALUES (?)', file);
+      this.commitSeq(partition, seq);
+    });
+    await this.writeManifest(target, partition, now);
+    await this.deleteDoomed().catch(() => undefined); // retried by the alarm the purge arms, and by maintenance
+    return { removed, rewritten: bytes !== null };
+  }
+
+  /** Deletes the replaced files a deletion committed away (again after a failure: from the next purge, maintenance or alarm). */
+  private async deleteDoomed(): Promise<void> {
+    const keys = this.ctx.storage.sql.exec('SELECT key FROM doomed LIMIT 1000').toArray().map((r) => r.key as string);
+    if (!keys.length) return;
+    await this.env.WAREHOUSE.delete(keys);
+    this.ctx.storage.sql.exec('DELETE FROM doomed WHERE key IN (SELECT value FROM json_each(?))', JSON.stringify(keys));
   }
 
   /** Lands partitions whose oldest buffered row reached the age bound, retries manifests that failed to write. */
@@ -121,6 +225,7 @@ export class WarehouseWriter extends DurableObject<Env> {
       .toArray();
     for (const { partition } of due) await this.serially(() => this.flush(target, partition as string, now));
     await this.rewriteDirtyManifests(target, now);
+    await this.serially(() => this.deleteDoomed());
     await this.armAlarm(target, now);
   }
 
@@ -270,7 +375,8 @@ export class WarehouseWriter extends DurableObject<Env> {
 
   private async armAlarm(target: WarehouseTarget, now: number): Promise<void> {
     const oldest = this.ctx.storage.sql.exec('SELECT MIN(at) AS at FROM pending').one().at as number | null;
-    const dirty = this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM partitions WHERE manifest_dirty = 1').one().n as number;
+    const dirty = (this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM partitions WHERE manifest_dirty = 1').one().n as number)
+      + (this.ctx.storage.sql.exec('SELECT COUNT(*) AS n FROM doomed').one().n as number);
     if (oldest === null && dirty === 0) return;
     const at = oldest === null ? now + 60_000 : Math.max(now, oldest + target.maxFileAgeMs);
     const current = await this.ctx.storage.getAlarm();
@@ -291,4 +397,11 @@ export class WarehouseWriter extends DurableObject<Env> {
     this.chain = next.catch(() => undefined);
     return next;
   }
+}
+
+/** A row as hyparquet reads it back (timestamps as Date) in the writer's input form. */
+function fromParquet(row: Record<string, unknown>): WarehouseRow {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? v.getTime() : typeof v === 'bigint' ? Number(v) : v;
+  return out as unknown as WarehouseRow;
 }
