@@ -185,9 +185,9 @@ describe('console: models page', () => {
     expect(cell(html, 'data-version="1.0.0"', 'role')).toBe('shadow, rollback target');
     expect(cell(html, 'data-version="1.1.0"', 'bytes')).toBe('300');
     expect([...table(html, `changes-${NAME}`).matchAll(/data-col="action">([^<]+)</g)].map((m) => m[1])).toEqual(changes.map((c: any) => c.action));
-    // Shadow agreement is not aggregated by the gateway, and the page says so rather than showing a number.
-    expect(html).toContain(`id="shadow-agreement-${NAME}"`);
-    expect(html).toContain('keeps no aggregate');
+    // No report config counts the model's events: the page says how to declare one instead of showing numbers.
+    expect(html).toContain(`id="no-outcome-config-${NAME}"`);
+    expect(html).not.toContain(`id="outcome-table-${NAME}"`);
     expect(html).not.toContain(`action="/console/models/kill`);
   });
 

@@ -1,6 +1,6 @@
 import type { Event } from '@sluice/protocol';
 import type { ReportConfig } from './report-config.ts';
-import { NONE, OTHER_COUNTRIES, PROPERTY_DIMENSIONS, UNKNOWN_COUNTRY, type Dimension } from './dimensions.ts';
+import { NONE, OTHER_COUNTRIES, PROPERTY_DIMENSIONS, PROPERTY_OF, UNKNOWN_COUNTRY, type Dimension } from './dimensions.ts';
 import { normalizeValue } from './normalize-value.ts';
 
 /**
@@ -34,7 +34,10 @@ function dimensionValue(event: Event, dimension: Dimension, config: ReportConfig
     case 'countryGroup':
       return countryGroup(country, config);
     default:
-      if ((PROPERTY_DIMENSIONS as readonly string[]).includes(dimension)) return normalizeValue(event.properties?.[dimension], catalogue);
+      if ((PROPERTY_DIMENSIONS as readonly string[]).includes(dimension)) {
+        const raw = event.properties?.[PROPERTY_OF[dimension as keyof typeof PROPERTY_OF]];
+        return normalizeValue(typeof raw === 'boolean' ? String(raw) : raw, catalogue);
+      }
       return NONE;
   }
 }

@@ -41,3 +41,19 @@ interface ReleaseRow {
 function toStored(row: ReleaseRow): StoredRelease {
   return { releaseId: row.id, releasedAt: new Date(row.released_at).toISOString(), caller: row.caller, release: JSON.parse(row.release) as ReportRelease };
 }
+
+/**
+ * The newest stored release of a site whose dimensions are exactly `dimensions` (any order),
+ * among its `scan` newest releases; null when there is none.
+ * @example
+ * await latestReleaseOver(env.DB, 'shop', ['event', 'model', 'modelVersion']);
+ */
+export async function latestReleaseOver(db: D1Database, siteId: string, dimensions: readonly string[], scan = 200): Promise<StoredRelease | null> {
+  const { results } = await db.prepare('SELECT id, caller, released_at, release FROM report_releases WHERE site_id = ? ORDER BY released_at DESC, id DESC LIMIT ?').bind(siteId, scan).all<ReleaseRow>();
+  const want = [...dimensions].sort().join('\n');
+  for (const row of results) {
+    const stored = toStored(row);
+    if ([...stored.release.dimensions].sort().join('\n') === want && stored.release.metrics.includes('count')) return stored;
+  }
+  return null;
+}

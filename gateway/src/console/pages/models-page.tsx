@@ -6,6 +6,7 @@ import { MODEL_NAME } from '../../models/model-manifest-schema.ts';
 import { listModels, loadManifest, loadRollout, modelHistory, recordChange } from '../../models/model-store.ts';
 import { applyChange, type RolloutChange, type RolloutState } from '../../models/rollout-state.ts';
 import type { ConsolePage, PageContext } from '../console-page.ts';
+import { ModelOutcomes } from './model-outcomes.tsx';
 
 interface Change {
   revision: number;
@@ -66,10 +67,7 @@ async function ModelSection(props: { ctx: PageContext; name: string }) {
           </tr>
         </tbody>
       </table>
-      <p class="note" id={`shadow-agreement-${name}`}>
-        Shadow agreement: the SDK scores the shadow candidate beside the live version on each device and puts <code>shadow_top_agrees</code> (same top item or not) on its
-        impression events, but the gateway keeps no aggregate of that field, so no agreement rate is shown here. To see one, send it to a destination or warehouse and count it there.
-      </p>
+      {await ModelOutcomes({ ctx, name, versions: state.versions })}
       {admin ? (
         <div class="row">
           <form method="post" action={`/console/models/rollback?site=${site}`} class="inline">
