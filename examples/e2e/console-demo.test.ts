@@ -356,7 +356,7 @@ describe('the console: experiments, models, privacy', () => {
     await page.close();
   });
 
-  it('Models shows the registry’s live version and versions, says shadow agreement is not aggregated, and the kill switch works', async () => {
+  it('Models shows the registry’s live version and versions, says how to declare the DP report its outcomes need, and the kill switch works', async () => {
     // The harness does not publish the committed models (npm start does): publish them as it does (idempotent).
     const { publishModels } = await import('../local-stack/publish-models.ts');
     await publishModels(stack.gateway.url, E2E_ADMIN_TOKEN);
@@ -365,7 +365,9 @@ describe('the console: experiments, models, privacy', () => {
     const { state } = await admin('/models/obd-click-lr');
     expect((await cells(page, '#rollout-obd-click-lr')).live).toBe(state.live ?? '–');
     expect(await page.$$eval('#versions-obd-click-lr tbody tr', (rows) => rows.map((r) => r.getAttribute('data-version')))).toEqual(state.versions);
-    expect(await page.textContent('#shadow-agreement-obd-click-lr')).toContain('keeps no aggregate');
+    // The demo declares no report over the model's events: no numbers, only how to declare the DP report.
+    expect(await page.$('#no-outcome-config-obd-click-lr')).not.toBeNull();
+    expect(await page.$('#outcome-table-obd-click-lr')).toBeNull();
     expect(await page.$('form[action^="/console/models/kill"]')).toBeNull();
     const refused = await page.evaluate(async (site) => (await fetch(`/console/models/kill?site=${site}`, { method: 'POST', body: new URLSearchParams({ model: 'obd-click-lr', killed: 'true' }) })).status, DEMO_SITE_ID);
     expect(refused).toBe(403);
