@@ -43,6 +43,8 @@ export function recordingQueue() {
 export interface IngestOptions {
   cf?: { country?: string; regionCode?: string };
   secGpc?: boolean;
+  /** The client IP the edge reports (`cf-connecting-ip`). */
+  ip?: string;
 }
 
 /** POSTs a batch through the real worker with edge geo in `request.cf`, recording the queue. */
@@ -50,6 +52,7 @@ export async function ingest(events: unknown[], options: IngestOptions = {}) {
   const { sent, queue } = recordingQueue();
   const headers: Record<string, string> = { origin: ORIGIN, 'content-type': 'text/plain' };
   if (options.secGpc) headers['sec-gpc'] = '1';
+  if (options.ip) headers['cf-connecting-ip'] = options.ip;
   const request = new Request(`https://gw.example/v1/batch?key=${WRITE_KEY}`, {
     method: 'POST',
     headers,

@@ -3,7 +3,7 @@
  * `defaultCountry` → request country while the policy lets the IP through), and numbers that
  * cannot be sent counted per destination as `invalid_phone` without their value.
  */
-import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env, createExecutionContext } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
@@ -14,7 +14,7 @@ import { createHashMemo, sha256HexSync } from '../src/identity/index.ts';
 import { enqueueDeliveries } from '../src/ingest/enqueue-deliveries.ts';
 import type { DeliveryBatchMessage } from '../src/delivery/delivery-message.ts';
 import { SiteConfig } from '../src/site-config/site-config.ts';
-import { ADMIN, perItem, putPolicy, recordingQueue, testPolicy } from './consent-fixtures.ts';
+import { ADMIN, ingest as ingestBatch, putPolicy, recordingQueue, testPolicy } from './consent-fixtures.ts';
 import { ORIGIN, WRITE_KEY, seedSite, site, trackEvent } from './fixtures.ts';
 import { makeTcString } from '../../consent/src/testing/make-tc-string.ts';
 
@@ -33,22 +33,11 @@ interface Sent {
   item: { user_data?: { ph?: string[] }; user?: { phone?: string } };
 }
 
+/** The shared fixture's ingest, with a client IP unless `ip: false` (the request country is only used while the IP may reach a destination). */
 async function ingest(events: unknown[], options: { cf?: Record<string, string>; ip?: boolean } = {}) {
-  const { sent, queue } = recordingQueue();
-  const headers: Record<string, string> = { origin: ORIGIN, 'content-type': 'text/plain' };
-  if (options.ip !== false) headers['cf-connecting-ip'] = '203.0.113.50';
-  const request = new Request(`https://gw.example/v1/batch?key=${WRITE_KEY}`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ sentAt: new Date().toISOString(), events }),
-    cf: options.cf ?? {},
-  } as RequestInit);
-  const ctx = createExecutionContext();
-  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue };
-  const response = await worker.fetch(request, { ...(env as Env), ...queues } as Env, ctx);
-  await waitOnExecutionContext(ctx);
+  const { response, sent } = await ingestBatch(events, { ...(options.cf && { cf: options.cf }), ...(options.ip !== false && { ip: '203.0.113.50' }) });
   expect(response.status).toBe(200);
-  return (await perItem(sent)) as unknown as Sent[];
+  return sent as unknown as Sent[];
 }
 
 /** What Meta and TikTok got as the phone hash for one event. */
