@@ -8,6 +8,7 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
+import { applyMigrations } from './apply-migrations.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const SEQUENTIAL = 1500;
@@ -35,10 +36,7 @@ async function gateway() {
     bindings: { ADMIN_TOKEN },
   });
   const db = await mf.getD1Database('DB');
-  for (const file of ['0001_init.sql', '0002_consent.sql', '0008_decisions.sql']) {
-    const sql = readFileSync(`${root}gateway/migrations/${file}`, 'utf8').replace(/--.*$/gm, '');
-    for (const statement of sql.split(';').map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
-  }
+  await applyMigrations(db, root);
   const kv = await mf.getKVNamespace('CONFIG');
   await kv.put(`writekey:${WRITE_KEY}`, 'bench-shop');
   await kv.put('site:bench-shop', JSON.stringify({ id: 'bench-shop', allowedOrigins: [ORIGIN], destinations: {} }));

@@ -10,6 +10,7 @@
 // Env: GATEWAY_BENCH_SECONDS (per measured point, default 4).
 import { build } from 'esbuild';
 import { Miniflare, Log, LogLevel } from 'miniflare';
+import { applyMigrations } from './apply-migrations.mjs';
 import { readFileSync, readdirSync, readFileSync as read } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -23,7 +24,7 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 await build({
   entryPoints: [join(root, 'bench/gateway/bench-worker.ts')],
-  bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'import'],
+  bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'browser', 'import'],
   external: ['cloudflare:*', 'node:*'], outfile: join(out, 'worker.mjs'), logLevel: 'warning', minify: false,
 });
 await build({
@@ -48,10 +49,7 @@ const base = (await mf.ready).toString().replace(/\/$/, '');
 
 // Storage: D1 migrations, the site, the policy (through the admin API, as in production) and the GVL.
 const db = await mf.getD1Database('DB');
-for (const file of readdirSync(join(root, 'gateway/migrations')).sort()) {
-  const sql = readFileSync(join(root, 'gateway/migrations', file), 'utf8').replace(/--[^\n]*/g, '');
-  for (const statement of sql.split(';').map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
-}
+await applyMigrations(db, root);
 const kv = await mf.getKVNamespace('CONFIG');
 await kv.put(`writekey:${fx.WRITE_KEY}`, fx.site.id);
 await kv.put(`site:${fx.site.id}`, JSON.stringify(fx.site));

@@ -68,7 +68,7 @@ try {
   const gz = (text) => gzipSync(text, { level: 9 }).length;
   const idV1 = gz(await bundleText('bench/identity-v1/index.ts'));
   const idV2 = gz(await bundleText('gateway/src/identity/index.ts'));
-  const gateway = gz(await bundleText('gateway/src/index.ts', { external: ['cloudflare:*'] }));
+  const gateway = gz(await bundleText('gateway/src/index.ts', { external: ['cloudflare:*', 'node:*'], conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'] }));
   console.log('Bundle (esbuild --minify, gzip -9)');
   console.log(`  identity module v1 ${(idV1 / 1024).toFixed(1)} KB → v2 ${(idV2 / 1024).toFixed(1)} KB (+${((idV2 - idV1) / 1024).toFixed(1)} KB, libphonenumber-js max metadata); whole gateway worker now ${(gateway / 1024).toFixed(1)} KB`);
 } finally {
