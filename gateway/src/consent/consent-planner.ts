@@ -1,4 +1,4 @@
-import { decodeSignals, evaluateConsent, readSecGpc, type DestinationVerdict, type Evaluation, type Location } from '@sluice/consent';
+import { decodeSignals, evaluateConsent, readSecGpc, type DestinationVerdict, type Evaluation, type Location, type PurposeOutcome } from '@sluice/consent';
 import type { Event } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
@@ -11,6 +11,8 @@ import { requestLocation } from './request-location.ts';
 export interface ConsentPlanner {
   live: LivePolicy;
   verdict(event: Event, destinationKey: string): DestinationVerdict;
+  /** Every purpose of the policy as decided for this event's signals (the same evaluation as `verdict`). */
+  purposes(event: Event): Record<string, PurposeOutcome>;
 }
 
 /**
@@ -26,17 +28,19 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   const destinations = Object.keys(site.destinations);
   // Events of one page share their signals: evaluate each distinct signal set once.
   const memo = new Map<string, Evaluation>();
+  const evaluate = (event: Event): Evaluation => {
+    const key = JSON.stringify(event.consent ?? null);
+    let evaluation = memo.get(key);
+    if (!evaluation) {
+      const signals = decodeSignals(event.consent, secGpc);
+      evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location, destinations, gvl });
+      memo.set(key, evaluation);
+    }
+    return evaluation;
+  };
   return {
     live,
-    verdict(event, destinationKey) {
-      const key = JSON.stringify(event.consent ?? null);
-      let evaluation = memo.get(key);
-      if (!evaluation) {
-        const signals = decodeSignals(event.consent, secGpc);
-        evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location, destinations, gvl });
-        memo.set(key, evaluation);
-      }
-      return evaluation.destinations[destinationKey]!;
-    },
+    verdict: (event, destinationKey) => evaluate(event).destinations[destinationKey]!,
+    purposes: (event) => evaluate(event).purposes,
   };
 }

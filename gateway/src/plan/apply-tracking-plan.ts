@@ -10,7 +10,9 @@ import { checkEvent, planName, type PlanViolation } from './check-event.ts';
 import { loadLivePlan } from './live-plan.ts';
 import { observationStatements } from './observe-types.ts';
 import { quarantinable, quarantineStatements, type QuarantineFacts } from './quarantine.ts';
-import { violationStatements } from './violation-counts.ts';
+import { violationStatements, type CountedViolation } from './violation-counts.ts';
+import { consentPlanner } from '../consent/consent-planner.ts';
+import { consentWithholding } from './consent-withholding.ts';
 
 type Indexed = { index: number; event: Event };
 
@@ -20,6 +22,8 @@ export interface PlannedBatch {
   rejected: EventRejection[];
   minimization: MinimizationRules;
   quarantined: number;
+  /** Properties dropped because the visitor did not grant every purpose the plan declares for them (per event index). */
+  withheld: Array<{ index: number; path: string; missing: string[] }>;
   /**
    * Events the plan keeps aside, not stored yet: ingest checks their people against the suppression
    * list with the rest of the batch, then `planStatements` writes them in its one D1 batch.
@@ -39,7 +43,9 @@ export interface QuarantineCandidate {
 /**
  * Ingest's one call into the tracking plan, before anything is stored: every event is minimized
  * by the site's rules (URLs, properties, user agent), its names and types are observed for the
- * plan draft, and — when the site has a plan — checked: rejected events join `rejected[]` with path
+ * plan draft, and — when the site has a plan — stripped of every property whose declared purposes
+ * the visitor's authoritative consent does not all grant (for every destination; counted as
+ * `purposes` / `withheld`), then checked: rejected events join `rejected[]` with path
  * and rule, stripped ones go on without the offending properties, quarantined ones are kept aside in
  * D1 (hashed, scrubbed) and listed in `rejected[]` as quarantined. Violations are counted per event and rule.
  * Reads the plan (KV, cached) and writes nothing: its D1 writes come back as `statements` and
@@ -52,15 +58,23 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
   const clean = minimizeEvents(parsed.events.map((e) => e.event), minimization);
   const events = parsed.events.map(({ index }, i) => ({ index, event: clean[i]! }));
   const statements = observationStatements(env.DB, site.id, events.map((e) => e.event), now);
-  if (!live) return { events, rejected: parsed.rejected, minimization, quarantined: 0, quarantine: [], statements };
+  if (!live) return { events, rejected: parsed.rejected, minimization, quarantined: 0, quarantine: [], withheld: [], statements };
 
   const kept: Indexed[] = [];
   const rejected = [...parsed.rejected];
   const quarantine: QuarantineCandidate[] = [];
-  const counted: Array<{ event: string; violation: PlanViolation }> = [];
+  const withheld: PlannedBatch['withheld'] = [];
+  const counted: Array<{ event: string; violation: CountedViolation }> = [];
+  // Per-property purposes: decided by the same authoritative consent ingest uses for destinations.
+  const withhold = await consentWithholding(live.plan, () => storage('kv', () => consentPlanner(env, site, request)));
   let facts: QuarantineFacts | undefined;
-  for (const { index, event } of events) {
-    const verdict = checkEvent(live.plan, event);
+  for (const { index, event: minimized } of events) {
+    const { event, excused, withheld: dropped } = withhold(minimized);
+    for (const w of dropped) {
+      withheld.push({ index, ...w });
+      counted.push({ event: planName(event), violation: { path: w.path, rule: 'purposes', action: 'withheld' } });
+    }
+    const verdict = checkEvent(live.plan, event, excused);
     for (const violation of verdict.violations) counted.push({ event: planName(event), violation });
     if (verdict.action === 'accept') {
       kept.push({ index, event: verdict.event });
@@ -76,7 +90,7 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
   }
   rejected.sort((a, b) => a.index - b.index);
   if (counted.length) statements.push(...violationStatements(env.DB, site.id, counted, now));
-  return { events: kept, rejected, minimization, quarantined: quarantine.length, quarantine, statements };
+  return { events: kept, rejected, minimization, quarantined: quarantine.length, quarantine, withheld, statements };
 }
 
 /**

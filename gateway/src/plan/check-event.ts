@@ -26,10 +26,11 @@ export function planName(event: Event): string {
  * Page and identify events are planned only when the plan names `$page` / `$identify`.
  * A violation in `reject` mode rejects the event; else one in `quarantine` mode quarantines it;
  * `strip` violations drop the offending property. A required property that is missing cannot be
- * stripped: in `strip` mode it rejects the event.
+ * stripped: in `strip` mode it rejects the event. `excused`: planned properties withheld for want of
+ * consent (withholdByPurpose) — their absence is no `required` violation.
  * @example checkEvent(plan, event) // { action: 'reject', violations: [{ path: 'properties.value', rule: 'type', … }] }
  */
-export function checkEvent(plan: TrackingPlan, event: Event): PlanVerdict {
+export function checkEvent(plan: TrackingPlan, event: Event, excused: ReadonlySet<string> = NONE): PlanVerdict {
   const name = planName(event);
   const spec = plan.events[name];
   if (!spec) {
@@ -48,7 +49,7 @@ export function checkEvent(plan: TrackingPlan, event: Event): PlanVerdict {
   for (const [prop, rule] of Object.entries(spec.properties)) {
     const mode = rule.mode ?? eventMode;
     if (!(prop in props)) {
-      if (rule.required) violations.push({ path: `properties.${prop}`, rule: 'required', message: 'required property is missing', action: mode === 'strip' ? 'reject' : mode });
+      if (rule.required && !excused.has(prop)) violations.push({ path: `properties.${prop}`, rule: 'required', message: 'required property is missing', action: mode === 'strip' ? 'reject' : mode });
       continue;
     }
     const broken = brokenRule(props[prop], rule);
@@ -71,6 +72,8 @@ export function checkEvent(plan: TrackingPlan, event: Event): PlanVerdict {
   const kept = Object.fromEntries(Object.entries(props).filter(([k]) => !strip.has(k)));
   return { action: 'accept', event: { ...event, properties: kept }, violations, planned: true };
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 function unplannedMode(spec: PlannedEvent, plan: TrackingPlan) {
   return spec.unplannedProperties ?? plan.unplannedProperties;

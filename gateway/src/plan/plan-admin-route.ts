@@ -13,6 +13,8 @@ import { readDocument, readJson } from '../admin/policy/read-json.ts';
 import { minimizationRules, minimizeEvent } from '../minimize/index.ts';
 import { suppressedCount } from '../rights/suppression.ts';
 import { checkEvent } from './check-event.ts';
+import { consentWithholding } from './consent-withholding.ts';
+import { consentPlanner } from '../consent/consent-planner.ts';
 import { draftPlan, type Observation } from './draft-plan.ts';
 import { loadLivePlan, storePlan } from './live-plan.ts';
 import { parsePlan } from './parse-plan.ts';
@@ -30,7 +32,13 @@ const ReplayBody = z.strictObject({
   ids: z.array(z.number().int().positive()).min(1).max(PAGE_MAX).optional(),
   limit: z.number().int().min(1).max(PAGE_MAX).default(PAGE_MAX),
 });
-const SimulateBody = z.strictObject({ event: z.unknown() });
+/** The event, and where its visitor is (edge geo, `Sec-GPC`) so consent is decided as ingest would. */
+const SimulateBody = z.strictObject({
+  event: z.unknown(),
+  visitor: z
+    .strictObject({ country: z.string().regex(/^[A-Z]{2}$/).optional(), region: z.string().regex(/^[A-Z0-9]{1,3}$/).optional(), secGpc: z.boolean().optional() })
+    .optional(),
+});
 
 /**
  * `/v1/admin/sites/:site/plan`: PUT (validate, version, make live; JSON or YAML), GET (live),
@@ -81,16 +89,40 @@ export const planAdminRoute = new Hono<{ Bindings: Env }>()
       throw new ApiError(422, ErrorCode.InvalidEvent, `${formatPath(['event', ...first.path])}: ${first.message}`);
     }
     const minimized = minimizeEvent(event.data, minimizationRules(live.plan.minimization));
-    const verdict = checkEvent(live.plan, minimized);
-    return c.json({ planVersion: live.version, action: verdict.action, planned: verdict.planned, violations: verdict.violations, event: verdict.action === 'accept' ? verdict.event : null });
+    const visitor = body.visitor ?? {};
+    const request = new Request('https://simulate.sluice.invalid/', {
+      headers: visitor.secGpc ? { 'sec-gpc': '1' } : {},
+      cf: { ...(visitor.country && { country: visitor.country }), ...(visitor.region && { regionCode: visitor.region }) },
+    } as RequestInit);
+    let purposes: Record<string, string> | undefined;
+    const withhold = await consentWithholding(live.plan, async () => {
+      const planner = await consentPlanner(c.env, site, request);
+      purposes = Object.fromEntries(Object.entries(planner?.purposes(minimized) ?? {}).map(([id, o]) => [id, o.state]));
+      return planner;
+    });
+    const { event: kept, excused, withheld } = withhold(minimized);
+    const verdict = checkEvent(live.plan, kept, excused);
+    return c.json({
+      planVersion: live.version,
+      action: verdict.action,
+      planned: verdict.planned,
+      violations: verdict.violations,
+      // Properties dropped for every destination because the visitor did not grant all their purposes.
+      withheld,
+      ...(purposes && { purposes }),
+      event: verdict.action === 'accept' ? verdict.event : null,
+    });
   })
   .get('/status', async (c) => {
     const site = await siteOrThrow(c.env, c.req.param('site'));
     const live = await loadLivePlan(c.env.CONFIG, site.id);
+    const violations = await violationCounts(c.env.DB, site.id);
     const quarantine = await c.env.DB.prepare('SELECT COUNT(*) AS total, COALESCE(SUM(replayed_at IS NULL), 0) AS open FROM quarantine WHERE site_id = ?').bind(site.id).first<{ total: number; open: number }>();
     return c.json({
       planVersion: live?.version ?? null,
-      violations: await violationCounts(c.env.DB, site.id),
+      violations,
+      // The same counters, only properties withheld for want of consent (rule `<path>:purposes`).
+      withheldByConsent: violations.filter((v) => v.action === 'withheld'),
       quarantine: { open: quarantine?.open ?? 0, total: quarantine?.total ?? 0 },
       suppressedEvents: await suppressedCount(c.env.DB, site.id),
     });

@@ -4,6 +4,7 @@ import { claimEventIds } from '../dedup/claim-event-ids.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
 import { enqueueDeliveries } from '../ingest/enqueue-deliveries.ts';
 import { checkEvent } from './check-event.ts';
+import { consentWithholding } from './consent-withholding.ts';
 import type { LivePlan } from './live-plan.ts';
 import { listQuarantine, type QuarantineFacts } from './quarantine.ts';
 
@@ -28,23 +29,31 @@ export async function replayQuarantine(env: Env, site: SiteConfig, live: LivePla
   // One consent planner per distinct (country, region, GPC): rows of one visitor share it.
   const groups = new Map<string, { facts: QuarantineFacts; rows: typeof rows }>();
   for (const row of rows) {
-    const verdict = checkEvent(live.plan, row.event);
-    if (verdict.action !== 'accept') {
-      result.stillViolating += 1;
-      continue;
-    }
-    row.event = verdict.event;
     const key = JSON.stringify(row.facts);
     const group = groups.get(key) ?? { facts: row.facts, rows: [] };
     group.rows.push(row);
     groups.set(key, group);
   }
-  for (const { facts, rows: passing } of groups.values()) {
+  for (const { facts, rows: group } of groups.values()) {
     const request = new Request('https://replay.sluice.invalid/', {
       headers: facts.secGpc ? { 'sec-gpc': '1' } : {},
       cf: { ...(facts.country && { country: facts.country }), ...(facts.region && { regionCode: facts.region }) },
     } as RequestInit);
     const planner = await consentPlanner(env, site, request);
+    // Properties the visitor's consent does not cover stay out on replay too (and excuse `required`).
+    const withhold = await consentWithholding(live.plan, async () => planner);
+    const passing: typeof rows = [];
+    for (const row of group) {
+      const { event, excused } = withhold(row.event);
+      const verdict = checkEvent(live.plan, event, excused);
+      if (verdict.action !== 'accept') {
+        result.stillViolating += 1;
+        continue;
+      }
+      row.event = verdict.event;
+      passing.push(row);
+    }
+    if (passing.length === 0) continue;
     const fresh = await claimEventIds(env, site.id, passing.map((r) => r.event.eventId));
     const events = passing.filter((r) => fresh.has(r.event.eventId)).map((r) => r.event);
     await enqueueDeliveries(env, site, events, { ip: undefined, userAgent: undefined, receivedAt: now }, planner);

@@ -1,6 +1,9 @@
 import type { PlanViolation } from './check-event.ts';
 import { safeName } from './safe-name.ts';
 
+/** What is counted: a plan violation, or a property withheld for want of consent (`rule: 'purposes'`, `action: 'withheld'`). */
+export type CountedViolation = Pick<PlanViolation, 'path' | 'rule'> & { action: PlanViolation['action'] | 'withheld' };
+
 /** D1 binds at most 100 parameters: 6 per row. */
 const ROWS_PER_STATEMENT = 16;
 
@@ -9,7 +12,7 @@ const ROWS_PER_STATEMENT = 16;
  * (for ingest's one D1 batch).
  * @example statements.push(...violationStatements(env.DB, 'demo', [{ event: 'Purchase', violation }], Date.now()))
  */
-export function violationStatements(db: D1Database, siteId: string, rows: ReadonlyArray<{ event: string; violation: PlanViolation }>, now: number): D1PreparedStatement[] {
+export function violationStatements(db: D1Database, siteId: string, rows: ReadonlyArray<{ event: string; violation: CountedViolation }>, now: number): D1PreparedStatement[] {
   const counts = new Map<string, { event: string; rule: string; action: string; n: number }>();
   for (let { event, violation } of rows) {
     const path = violation.path.startsWith('properties.') ? `properties.${safeName(violation.path.slice('properties.'.length))}` : violation.path;
