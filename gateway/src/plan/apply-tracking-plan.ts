@@ -11,6 +11,7 @@ import { loadLivePlan } from './live-plan.ts';
 import { observationStatements } from './observe-types.ts';
 import { quarantinable, quarantineStatements, type QuarantineFacts } from './quarantine.ts';
 import { violationStatements, type CountedViolation } from './violation-counts.ts';
+import { retentionEntries, retentionStatements, type RetentionEntry } from './retention-schedule.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
 import { consentWithholding } from './consent-withholding.ts';
 
@@ -31,6 +32,8 @@ export interface PlannedBatch {
   quarantine: QuarantineCandidate[];
   /** Observations and violation counts, for ingest's one D1 batch. */
   statements: D1PreparedStatement[];
+  /** When each event of a plan event with a retention class expires (written by `planStatements`, suppressed people excepted). */
+  retention: RetentionEntry[];
 }
 
 /** One event kept aside: as stored (hashed, scrubbed) and as it came (for the suppression list and subject index). */
@@ -58,7 +61,7 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
   const clean = minimizeEvents(parsed.events.map((e) => e.event), minimization);
   const events = parsed.events.map(({ index }, i) => ({ index, event: clean[i]! }));
   const statements = observationStatements(env.DB, site.id, events.map((e) => e.event), now);
-  if (!live) return { events, rejected: parsed.rejected, minimization, quarantined: 0, quarantine: [], withheld: [], statements };
+  if (!live) return { events, rejected: parsed.rejected, minimization, quarantined: 0, quarantine: [], withheld: [], statements, retention: [] };
 
   const kept: Indexed[] = [];
   const rejected = [...parsed.rejected];
@@ -90,11 +93,13 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
   }
   rejected.sort((a, b) => a.index - b.index);
   if (counted.length) statements.push(...violationStatements(env.DB, site.id, counted, now));
-  return { events: kept, rejected, minimization, quarantined: quarantine.length, quarantine, withheld, statements };
+  const retention = retentionEntries(live.plan, [...kept.map((k) => k.event), ...quarantine.map((q) => q.original)], now);
+  return { events: kept, rejected, minimization, quarantined: quarantine.length, quarantine, withheld, statements, retention };
 }
 
 /**
- * The plan's D1 writes for ingest's one batch: observations and violation counts, and the
+ * The plan's D1 writes for ingest's one batch: observations and violation counts, retention-class
+ * expiries (retention-schedule.ts), and the
  * quarantined events — except those of people on the suppression list (counted as suppressed by
  * the caller; the answer stays the same) — with their subject index rows, which hold the original
  * identifiers' keys so a deletion reaches quarantined rows.
@@ -102,9 +107,12 @@ export async function applyTrackingPlan(env: Env, site: SiteConfig, parsed: { ev
  */
 export async function planStatements(db: D1Database, siteId: string, planned: PlannedBatch, suppressed: ReadonlySet<Event>, now: number): Promise<D1PreparedStatement[]> {
   const kept = planned.quarantine.filter((q) => !suppressed.has(q.original));
-  if (kept.length === 0) return planned.statements;
+  const gone = new Set([...suppressed].map((e) => e.eventId));
+  const retention = retentionStatements(db, siteId, planned.retention.filter((r) => !gone.has(r.eventId)));
+  if (kept.length === 0) return [...planned.statements, ...retention];
   return [
     ...planned.statements,
+    ...retention,
     ...quarantineStatements(db, siteId, kept[0]!.planVersion, kept.map((q) => q.row), now),
     ...(await subjectIndexStatements(db, siteId, kept.map((q) => q.original), now)),
   ];

@@ -135,6 +135,25 @@ const queuedItems: DataStore = {
   },
 };
 
+/** The identity graph: links between a person's identifiers (either column may hold one of theirs). */
+const identityLinks: DataStore = {
+  name: 'identity links',
+  kind: 'subjectIndex',
+  async purge(env, target) {
+    let removed = 0;
+    for (let i = 0; i < target.subjectKeys.length; i += 45) {
+      const part = target.subjectKeys.slice(i, i + 45);
+      const marks = part.map(() => '?').join(',');
+      const result = await env.DB.prepare(`DELETE FROM subject_links WHERE site_id = ? AND (key_a IN (${marks}) OR key_b IN (${marks}))`).bind(target.siteId, ...part, ...part).run();
+      removed += result.meta.changes;
+    }
+    return { found: removed, removed };
+  },
+  async expire(env, siteId, before) {
+    return (await env.DB.prepare('DELETE FROM subject_links WHERE site_id = ? AND last_seen < ?').bind(siteId, before).run()).meta.changes;
+  },
+};
+
 /**
  * Every store of personal data on this branch. Not listed, with the reason: KV (site configs,
  * policies and plans: no personal data); the EventIdLedger Durable Object (random event UUIDs only,
@@ -151,6 +170,9 @@ export const DATA_STORES: DataStore[] = [
   eventIdTable({ name: 'quarantine', kind: 'quarantine', table: 'quarantine', time: 'created_at' }),
   queuedItems,
   warehouseStore,
+  // When each event's plan retention class expires (the class job removes rows as it purges them; this is the backstop).
+  eventIdTable({ name: 'retention schedule', kind: 'subjectIndex', table: 'event_retention', time: 'expires_at' }),
   // Issue 10's decision log and issue 11's pre-release aggregates plug in here (kinds decisionLog, aggregates).
+  identityLinks,
   subjectKeyTable({ name: 'subject index', kind: 'subjectIndex', table: 'subject_events', time: 'created_at' }),
 ];

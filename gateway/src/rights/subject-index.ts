@@ -1,5 +1,6 @@
 import type { Event } from '@sluice/protocol';
 import { eventSubjectKeys } from './subject-key.ts';
+import { linkStatements } from './identity-graph.ts';
 
 /** D1 binds at most 100 parameters per statement: 4 per row. */
 const ROWS_PER_STATEMENT = 25;
@@ -8,7 +9,9 @@ const ROWS_PER_STATEMENT = 25;
  * The statements that record which event ids carried which subject key: one row per request and
  * identifier (a browser's batch has one or two), so a deletion can find the person's rows in every
  * store keyed by event id. Kept as long as the longest such store (retention `subjectIndex`).
- * Ingest runs them inside its one D1 batch (issue 14: O(1) storage per batch).
+ * With them, the identity graph's links (identifiers seen together on one event: identity-graph.ts),
+ * so ingest's one call here covers both. Ingest runs them inside its one D1 batch (issue 14: O(1)
+ * storage per batch).
  * @example statements.push(...(await subjectIndexStatements(env.DB, 'demo', events, Date.now())))
  */
 export async function subjectIndexStatements(db: D1Database, siteId: string, events: readonly Event[], now: number): Promise<D1PreparedStatement[]> {
@@ -23,7 +26,7 @@ export async function subjectIndexStatements(db: D1Database, siteId: string, eve
     }
   }
   const rows = [...byKey];
-  const statements: D1PreparedStatement[] = [];
+  const statements: D1PreparedStatement[] = await linkStatements(db, siteId, events, now, memo);
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
     statements.push(

@@ -25,21 +25,32 @@ export async function subjectKey(kind: SubjectKind, raw: string): Promise<string
   return sha256Hex(`${DOMAIN}:${kind}:${value}`);
 }
 
-/** Every subject key an event carries (userId, anonymousId, user.email, user.phone). */
-export async function eventSubjectKeys(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<string[]> {
+/** One identifier of an event as Sluice keeps it: its kind and keyed digest. */
+export interface Subject {
+  kind: SubjectKind;
+  key: string;
+}
+
+/** Every identifier an event carries (userId, anonymousId, user.email, user.phone), as kind and subject key. */
+export async function eventSubjects(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<Subject[]> {
   const pairs: Array<[SubjectKind, string | undefined]> = [
     ['userId', event.userId],
     ['anonymousId', event.anonymousId],
     ['email', event.user?.email],
     ['phone', event.user?.phone],
   ];
-  const keys: string[] = [];
+  const out: Subject[] = [];
   for (const [kind, value] of pairs) {
     if (value === undefined) continue;
     const id = `${kind}\u0000${value}`;
     if (!memo.has(id)) memo.set(id, subjectKey(kind, value));
     const key = await memo.get(id)!;
-    if (key) keys.push(key);
+    if (key) out.push({ kind, key });
   }
-  return keys;
+  return out;
+}
+
+/** Every subject key an event carries (userId, anonymousId, user.email, user.phone). */
+export async function eventSubjectKeys(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<string[]> {
+  return (await eventSubjects(event, memo)).map((s) => s.key);
 }
