@@ -135,6 +135,36 @@ const queuedItems: DataStore = {
   },
 };
 
+/**
+ * The subject index: the person's rows (by subject key) go, and their event ids are taken out of
+ * any other row that lists them (an identifier the expansion did not reach, on the same event),
+ * so no index row points at a deleted event.
+ */
+function subjectIndex(): DataStore {
+  const byKey = subjectKeyTable({ name: 'subject index', kind: 'subjectIndex', table: 'subject_events', time: 'created_at' });
+  return {
+    ...byKey,
+    async purge(env, target) {
+      const count = await byKey.purge(env, target);
+      const gone = new Set(target.eventIds);
+      for (let i = 0; i < target.eventIds.length; i += IDS_PER_STATEMENT) {
+        const part = target.eventIds.slice(i, i + IDS_PER_STATEMENT);
+        const { results } = await env.DB.prepare(`SELECT rowid AS id, event_ids FROM subject_events WHERE site_id = ? AND (${part.map(() => 'instr(event_ids, ?) > 0').join(' OR ')})`)
+          .bind(target.siteId, ...part)
+          .all<{ id: number; event_ids: string }>();
+        const writes = results.map((row) => {
+          const left = (JSON.parse(row.event_ids) as string[]).filter((id) => !gone.has(id));
+          return left.length ? env.DB.prepare('UPDATE subject_events SET event_ids = ? WHERE rowid = ?').bind(JSON.stringify(left), row.id) : env.DB.prepare('DELETE FROM subject_events WHERE rowid = ?').bind(row.id);
+        });
+        if (writes.length) await env.DB.batch(writes);
+        count.found += writes.length;
+        count.removed += writes.length;
+      }
+      return count;
+    },
+  };
+}
+
 /** The identity graph: links between a person's identifiers (either column may hold one of theirs). */
 const identityLinks: DataStore = {
   name: 'identity links',
@@ -174,5 +204,5 @@ export const DATA_STORES: DataStore[] = [
   eventIdTable({ name: 'retention schedule', kind: 'subjectIndex', table: 'event_retention', time: 'expires_at' }),
   // Issue 10's decision log and issue 11's pre-release aggregates plug in here (kinds decisionLog, aggregates).
   identityLinks,
-  subjectKeyTable({ name: 'subject index', kind: 'subjectIndex', table: 'subject_events', time: 'created_at' }),
+  subjectIndex(),
 ];

@@ -67,9 +67,11 @@ export async function runDeletion(env: Env, site: SiteConfig, ids: DeletionIdent
   // The person's other identifiers (seen with these on one event): covered by the deletion too.
   const expansion = await expandSubjects(env.DB, site.id, given);
   const keys = expansion.keys;
-  const suppress = keys.map((key) => env.DB.prepare('INSERT OR IGNORE INTO suppressions (site_id, subject_key, deletion_id, created_at) VALUES (?, ?, ?, ?)').bind(site.id, key, id, now));
+  // A shared browser (linked, not given, also seen with another person's identifiers) is not suppressed:
+  // that would drop the other person's later events too.
+  const suppress = keys.filter((k) => !expansion.shared.includes(k)).map((key) => env.DB.prepare('INSERT OR IGNORE INTO suppressions (site_id, subject_key, deletion_id, created_at) VALUES (?, ?, ?, ?)').bind(site.id, key, id, now));
   for (let i = 0; i < suppress.length; i += 50) await env.DB.batch(suppress.slice(i, i + 50));
-  const indexed = await eventIdsOf(env.DB, site.id, keys);
+  const indexed = await personEventIds(env.DB, site.id, keys, expansion);
   // Rows stored before the subject index existed: found by scanning for every stored form of the identifiers.
   const scan = await unindexedEventIds(env.DB, site.id, await identifierNeedles(ids, keys), new Set(indexed));
   const eventIds = [...indexed, ...scan.eventIds];
@@ -95,6 +97,19 @@ export async function runDeletion(env: Env, site: SiteConfig, ids: DeletionIdent
     .bind(id, site.id, JSON.stringify(kinds), record.status, JSON.stringify(stores), JSON.stringify(destinations), actor, now, record.completedAt, JSON.stringify({ expansion: record.expansion, unindexed: record.unindexed }))
     .run();
   return { ok: true, record };
+}
+
+/**
+ * The person's event ids: every event carrying one of their identifiers, except — on a shared
+ * browser — events that also carry the other person's identifiers.
+ */
+async function personEventIds(db: D1Database, siteId: string, keys: readonly string[], expansion: { shared: string[]; foreign: string[] }): Promise<string[]> {
+  const own = await eventIdsOf(db, siteId, keys.filter((k) => !expansion.shared.includes(k)));
+  if (expansion.shared.length === 0) return own;
+  const ownSet = new Set(own);
+  const others = new Set(await eventIdsOf(db, siteId, expansion.foreign));
+  const viaShared = (await eventIdsOf(db, siteId, expansion.shared)).filter((id) => !others.has(id) && !ownSet.has(id));
+  return [...own, ...viaShared];
 }
 
 /** A stored deletion record, or null. */

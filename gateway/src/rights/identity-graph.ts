@@ -54,6 +54,8 @@ export interface LinkedSubject {
   /** The kind of the identifier it was reached from, and after how many hops. */
   via: SubjectKind;
   depth: number;
+  /** An anonymousId also seen with someone else's identifiers (a shared browser): see `Expansion.shared`. */
+  shared?: true;
 }
 
 /** The identifiers a deletion covers: the given ones and those linked to them. */
@@ -62,6 +64,14 @@ export interface Expansion {
   linked: LinkedSubject[];
   /** A limit stopped the walk: more identifiers may be linked than were covered. */
   truncated: boolean;
+  /**
+   * Linked anonymousIds (not given) that were also seen with identifiers outside the person's
+   * (another account on the same browser), and those other identifiers: the deletion takes the
+   * shared browser's events except the ones that carry the other person's identifiers, and does not
+   * suppress the shared browser.
+   */
+  shared: string[];
+  foreign: string[];
 }
 
 /**
@@ -69,12 +79,15 @@ export interface Expansion {
  * Person identifiers (userId, email, phone) are followed to everything seen with them; an
  * anonymousId (a browser, possibly shared by several people) is reached but never followed
  * further, so a deletion by one person's email covers their anonymous browsing without reaching
- * another account that used the same browser.
+ * another account that used the same browser; such a shared browser is reported (`shared`, with
+ * the other identifiers seen on it in `foreign`) so the deletion leaves the other person's events.
  * @example const { keys, linked } = await expandSubjects(env.DB, 'demo', [{ kind: 'email', key }])
  */
 export async function expandSubjects(db: D1Database, siteId: string, given: readonly Subject[], limits: ExpansionLimits = DEFAULT_EXPANSION): Promise<Expansion> {
   const seen = new Map<string, Subject>(given.map((s) => [s.key, s]));
   const linked: LinkedSubject[] = [];
+  /** The full subject key of each `linked` entry (the record shows a prefix only). */
+  const linkedKeys: string[] = [];
   let truncated = false;
   let frontier = given.filter((s) => s.kind !== 'anonymousId');
   for (let depth = 1; depth <= limits.maxDepth && frontier.length > 0; depth++) {
@@ -95,10 +108,32 @@ export async function expandSubjects(db: D1Database, siteId: string, given: read
       }
       seen.set(to.key, to);
       linked.push({ kind: to.kind, key: to.key.slice(0, 16), via: kindOf.get(from)!, depth });
+      linkedKeys.push(to.key);
       if (to.kind !== 'anonymousId') next.push(to);
     }
     frontier = next;
     if (depth === limits.maxDepth && next.length > 0) truncated = true;
   }
-  return { keys: [...seen.keys()], linked, truncated };
+  // Linked browsers seen with someone else's identifiers too.
+  const anonymous = linkedKeys.filter((_, i) => linked[i]!.kind === 'anonymousId');
+  const shared: string[] = [];
+  const foreign = new Set<string>();
+  for (let i = 0; i < anonymous.length; i += 45) {
+    const part = anonymous.slice(i, i + 45);
+    const marks = part.map(() => '?').join(',');
+    const { results } = await db
+      .prepare(`SELECT key_a, key_b FROM subject_links WHERE site_id = ? AND (key_a IN (${marks}) OR key_b IN (${marks})) LIMIT 1000`)
+      .bind(siteId, ...part, ...part)
+      .all<{ key_a: string; key_b: string }>();
+    for (const row of results) {
+      const [anon, other] = part.includes(row.key_a) ? [row.key_a, row.key_b] : [row.key_b, row.key_a];
+      if (seen.has(other)) continue;
+      foreign.add(other);
+      if (!shared.includes(anon)) shared.push(anon);
+    }
+  }
+  linked.forEach((l, i) => {
+    if (shared.includes(linkedKeys[i]!)) l.shared = true;
+  });
+  return { keys: [...seen.keys()], linked, truncated, shared, foreign: [...foreign] };
 }
