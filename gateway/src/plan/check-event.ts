@@ -1,5 +1,6 @@
 import type { Event } from '@sluice/protocol';
 import type { PlanMode, PlannedEvent, PropertyRule, PropertyType, TrackingPlan } from './plan-schema.ts';
+import { PATTERN_INPUT_MAX } from './safe-pattern.ts';
 
 /** One broken rule: where, which rule, and what the plan does about it. */
 export interface PlanViolation {
@@ -116,6 +117,7 @@ function brokenRule(value: unknown, rule: PropertyRule): { rule: string; message
   if (typeof value === 'string') {
     if (rule.minLength !== undefined && value.length < rule.minLength) return { rule: 'minLength', message: `shorter than ${rule.minLength}` };
     if (rule.maxLength !== undefined && value.length > rule.maxLength) return { rule: 'maxLength', message: `longer than ${rule.maxLength}` };
+    if (rule.pattern !== undefined && value.length > PATTERN_INPUT_MAX) return { rule: 'pattern', message: `longer than the ${PATTERN_INPUT_MAX} characters a pattern is tested on` };
     if (rule.pattern !== undefined && !regex(rule.pattern).test(value)) return { rule: 'pattern', message: 'does not match the pattern' };
   }
   return null;
