@@ -43,7 +43,7 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
   const planned = await applyTrackingPlan(c.env, site, parsed, c.req.raw, now);
   const { events, rejected, minimization } = planned;
   // Personal data in page URLs and referrers goes before anything else sees the events, policy or not.
-  const scrubbed = scrubEventUrls(firstOfEachId(events.map((e) => e.event)));
+  const scrubbed = scrubEventUrls(firstOfEachId(events.map((e) => e.event)), minimization.url);
   const visitor = applyVisitorCookie(c.req.raw, scrubbed);
   if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
   // Events of people who asked to be forgotten go no further, not even into quarantine (rights/):
