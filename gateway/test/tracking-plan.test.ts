@@ -115,6 +115,7 @@ describe('tracking plan at ingest', () => {
     await putPlan(plan({ mode: 'quarantine' }));
     const event = trackEvent({
       userId: 'user-Quarantine-7',
+      user: { email: '  Jane.Doe@Example.COM ', phone: '+1 (650) 555-0100', firstName: 'Janeth', postalCode: '94035', birthdate: '1990-07-04', gender: 'f', externalId: 'Cust-Q-1' },
       properties: { value: 'n/a', currency: 'eur', note: 'call me at +49 30 1234567 or jane.q@example.com' },
       context: { page: { url: 'https://shop.example/checkout?email=jane.q%40example.com&gclid=G1' }, userAgent: 'Mozilla/5.0 test' },
     });
@@ -130,6 +131,10 @@ describe('tracking plan at ingest', () => {
     const dump = JSON.stringify(await env.DB.prepare('SELECT * FROM quarantine').all());
     for (const raw of ['Jane.Doe@Example.COM', 'jane.doe@example.com', '650) 555', '16505550100', 'user-Quarantine-7', 'anon-1', 'jane.q', '1234567']) expect(dump).not.toContain(raw);
     expect(row.event.user.email).toBe(await sha256Hex('jane.doe@example.com'));
+    // Only the join keys, hashed by the neutral (warehouse) profile; low-entropy fields are not kept even hashed.
+    expect(Object.keys(row.event.user).sort()).toEqual(['email', 'externalId', 'phone']);
+    expect(row.event.user.phone).toBe(await sha256Hex('16505550100'));
+    for (const raw of ['Janeth', 'janeth', await sha256Hex('janeth'), '94035', await sha256Hex('94035'), '19900704', await sha256Hex('19900704'), await sha256Hex('f'), 'Cust-Q-1']) expect(dump).not.toContain(raw);
     expect(row.event.context.page.url).toBe('https://shop.example/checkout?gclid=G1');
     // Replay under the same plan leaves it; under a fixed plan sends it.
     expect((await call(`${BASE}/quarantine/replay`, { method: 'POST', headers: ADMIN, body: '{}' })).body).toEqual({ replayed: 0, stillViolating: 1, duplicates: 0 });

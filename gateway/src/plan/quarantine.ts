@@ -1,5 +1,5 @@
 import type { Event } from '@sluice/protocol';
-import { META_PROFILE, identityValue, type IdentityField } from '../identity/index.ts';
+import { WAREHOUSE_PROFILE, identityValue, type IdentityField } from '../identity/index.ts';
 import { subjectKey } from '../rights/subject-key.ts';
 import type { PlanViolation } from './check-event.ts';
 import { planName } from './check-event.ts';
@@ -13,8 +13,12 @@ export interface QuarantineFacts {
 
 /**
  * The event as quarantine keeps it: no raw personal data. userId and anonymousId become keyed
- * subject digests (rights/subject-key.ts), contact fields become their SHA-256 form (vendors take
- * it as is, so a replay still matches), everything else was already minimized (URLs, properties).
+ * subject digests (rights/subject-key.ts); of the contact fields only the join keys are kept —
+ * email, phone and external id, normalized and SHA-256-hashed by the neutral warehouse profile
+ * (the form Meta, TikTok and the warehouse take, so a replay still matches there) — and names,
+ * addresses, birthdate and gender are dropped: hashing does not protect low-entropy values (a
+ * postal code or birthdate hash is reversed by enumeration), and a holding pen keeps the least.
+ * Everything else was already minimized (URLs, properties).
  * @example const stored = await quarantinable(event)
  */
 export async function quarantinable(event: Event): Promise<Event> {
@@ -25,8 +29,8 @@ export async function quarantinable(event: Event): Promise<Event> {
     const user: Record<string, string> = {};
     for (const [field, value] of Object.entries(event.user)) {
       if (value === undefined) continue;
-      // Meta's profile hashes every field (a digest passes through); Google-only normalizations are lost on replay.
-      const hashed = await identityValue(META_PROFILE, field as IdentityField, value);
+      // Fields the warehouse profile does not take are dropped; a digest passes through.
+      const hashed = await identityValue(WAREHOUSE_PROFILE, field as IdentityField, value);
       if (hashed) user[field] = hashed;
     }
     out.user = user;
