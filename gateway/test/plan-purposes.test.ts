@@ -225,6 +225,14 @@ describe('per-property consent purposes at ingest', () => {
     await putPlan(plan());
   });
 
+  it('a plan naming a purpose the consent policy does not define is refused with its path', async () => {
+    const bad = plan();
+    (bad.events.Purchase.properties.coupon as Record<string, unknown>).purposes = ['measurement', 'marketing'];
+    const put = await admin(`/v1/admin/sites/${SITE}/plan`, { method: 'PUT', body: JSON.stringify(bad) });
+    expect(put.status).toBe(422);
+    expect(put.body.issues).toEqual([{ path: 'events.Purchase.properties.coupon.purposes.1', message: expect.stringContaining('"marketing" is not defined') }]);
+  });
+
   it('the simulator shows what consent withholds, for a given visitor', async () => {
     const event = purchase(MEASUREMENT_ONLY);
     const sim = await admin(`/v1/admin/sites/${SITE}/plan/simulate`, { method: 'POST', body: JSON.stringify({ event, visitor: { country: 'DE' } }) });

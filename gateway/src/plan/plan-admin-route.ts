@@ -15,6 +15,9 @@ import { suppressedCount } from '../rights/suppression.ts';
 import { checkEvent } from './check-event.ts';
 import { consentWithholding } from './consent-withholding.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
+import { loadLivePolicy } from '../consent/live-policy.ts';
+import { defaultLivePolicy } from '../consent/default-policy.ts';
+import { unknownPurposes } from './withhold-by-purpose.ts';
 import { draftPlan, type Observation } from './draft-plan.ts';
 import { loadLivePlan, storePlan } from './live-plan.ts';
 import { parsePlan } from './parse-plan.ts';
@@ -54,6 +57,13 @@ export const planAdminRoute = new Hono<{ Bindings: Env }>()
     if (!parsed.ok) {
       const first = parsed.issues[0]!;
       return c.json({ error: { code: ErrorCode.InvalidPolicy, message: `${first.path}: ${first.message}` }, issues: parsed.issues }, 422);
+    }
+    // A purpose the site's consent policy does not define would never be granted: the property would
+    // silently never flow. Refuse it with its path instead.
+    const policy = (await loadLivePolicy(c.env.CONFIG, site.id)) ?? (await defaultLivePolicy(site));
+    const unknown = unknownPurposes(parsed.plan, Object.keys(policy.policy.purposes));
+    if (unknown.length) {
+      return c.json({ error: { code: ErrorCode.InvalidPolicy, message: `${unknown[0]!.path}: ${unknown[0]!.message}` }, issues: unknown }, 422);
     }
     const live = await storePlan(c.env.CONFIG, c.env.DB, site.id, parsed.plan, Date.now());
     noteAudit(c, { action: 'plan.put', version: live.version, planHash: live.planHash });

@@ -58,3 +58,20 @@ export function excusedProperties(plan: TrackingPlan, event: Event, granted: (pu
   for (const [name, rule] of Object.entries(spec.properties)) if (rule.purposes?.some((p) => !granted(p))) out.add(name);
   return out;
 }
+
+/**
+ * The plan's property purposes that the consent policy does not define, with their paths (a plan
+ * PUT refuses them: such a property could never be granted).
+ * @example unknownPurposes(plan, ['essential', 'measurement']) // [{ path: 'events.Purchase.properties.value.purposes.0', message: … }]
+ */
+export function unknownPurposes(plan: TrackingPlan, defined: readonly string[]): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  for (const [event, spec] of Object.entries(plan.events)) {
+    for (const [prop, rule] of Object.entries(spec.properties)) {
+      rule.purposes?.forEach((purpose, i) => {
+        if (!defined.includes(purpose)) out.push({ path: `events.${event}.properties.${prop}.purposes.${i}`, message: `purpose "${purpose}" is not defined by the site's consent policy (${defined.join(', ')})` });
+      });
+    }
+  }
+  return out;
+}
