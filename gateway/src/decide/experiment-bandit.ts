@@ -222,6 +222,30 @@ export class ExperimentBandit extends DurableObject<Env> {
     this.ctx.storage.sql.exec('DELETE FROM outbox WHERE id = ?', decisionId);
   }
 
+  /**
+   * Forgets a person (data-rights deletion): their sticky arm and exposure counts (by visitor key)
+   * and the given decisions not yet written to D1 or still awaiting a reward, so a later flush can
+   * never write back a row the deletion removed from D1. Returns how many rows it found and removed.
+   */
+  forget(input: { visitor: string | null; decisionIds: readonly string[] }): { found: number; removed: number } {
+    const sql = this.ctx.storage.sql;
+    // Counted before deleting: `rowsWritten` also counts index writes.
+    const take = (table: string, column: string, value: string): number => {
+      const n = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ?`, value).one().n;
+      if (n > 0) sql.exec(`DELETE FROM ${table} WHERE ${column} = ?`, value);
+      return n;
+    };
+    let removed = 0;
+    if (input.visitor) removed += take('sticky', 'visitor', input.visitor) + take('exposures', 'visitor', input.visitor);
+    for (const id of input.decisionIds) {
+      const inMemory = this.#fresh.delete(id) || this.#outbox.has(id);
+      this.#outbox.delete(id);
+      const stored = take('pending', 'id', id) + take('outbox', 'id', id);
+      removed += stored > 0 ? stored : inMemory ? 1 : 0;
+    }
+    return { found: removed, removed };
+  }
+
   /** The live config, version, learned state and reward counters (admin reports, OPE). */
   snapshot(): BanditSnapshot | null {
     if (!this.#experiment || !this.#state) return null;

@@ -75,6 +75,30 @@ export class AggregateShard extends DurableObject<Env> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
   }
 
+  /**
+   * Forgets one privacy unit's contributions to a day still open (data-rights deletion): its unit
+   * rows go and the day's totals lose them, so no later release counts the person. Contributions
+   * to finished days are already anonymous totals (unit rows are forgotten when the day ends).
+   */
+  forgetUnit(day: string, unit: string): { found: number; removed: number } {
+    const sql = this.ctx.storage.sql;
+    const rows = sql.exec<{ partition: string; value: number }>('SELECT partition, value FROM units WHERE day = ? AND unit = ?', day, unit).toArray();
+    for (const row of rows) sql.exec('UPDATE totals SET units = units - 1, value = value - ? WHERE day = ? AND partition = ?', row.value, day, row.partition);
+    sql.exec('DELETE FROM totals WHERE day = ? AND units <= 0', day);
+    sql.exec('DELETE FROM units WHERE day = ? AND unit = ?', day, unit);
+    const dropped = sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM dropped WHERE day = ? AND unit = ?', day, unit).one().n;
+    sql.exec('DELETE FROM dropped WHERE day = ? AND unit = ?', day, unit);
+    return { found: rows.length + dropped, removed: rows.length + dropped };
+  }
+
+  /** Retention of the not-yet-released totals: days before `beforeDay` go; returns the rows removed. */
+  expireTotals(beforeDay: string): number {
+    const sql = this.ctx.storage.sql;
+    const n = sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM totals WHERE day < ?', beforeDay).one().n;
+    if (n > 0) sql.exec('DELETE FROM totals WHERE day < ?', beforeDay);
+    return n;
+  }
+
   /** Bounded totals for the days in [from, to]. */
   async totals(from: string, to: string): Promise<ShardTotal[]> {
     return this.ctx.storage.sql

@@ -1,5 +1,7 @@
 import type { Env } from '../env.ts';
 import { warehouseStore } from '../destinations/warehouse/warehouse-store.ts';
+import { decisionStore } from '../decide/decision-store.ts';
+import { aggregateStore } from '../reports/aggregate-store.ts';
 
 /** The data kinds a retention TTL is set for (policy `retention.<kind>`, ISO 8601 duration). */
 export type RetentionKind =
@@ -33,6 +35,8 @@ export interface PurgeTarget {
   eventIds: readonly string[];
   /** The person's keyed identifier digests (rights/subject-key.ts). */
   subjectKeys: readonly string[];
+  /** Anonymous ids the request gave in clear (in memory only): stores keyed by a digest of one (decision log, aggregates). */
+  anonymousIds?: readonly string[];
   now: number;
 }
 
@@ -202,7 +206,9 @@ export const DATA_STORES: DataStore[] = [
   warehouseStore,
   // When each event's plan retention class expires (the class job removes rows as it purges them; this is the backstop).
   eventIdTable({ name: 'retention schedule', kind: 'subjectIndex', table: 'event_retention', time: 'expires_at' }),
-  // Issue 10's decision log and issue 11's pre-release aggregates plug in here (kinds decisionLog, aggregates).
+  // Decisions the person's events carried (listed in the subject index) and their bandit state; today's aggregate unit.
+  decisionStore,
+  aggregateStore,
   identityLinks,
   subjectIndex(),
 ];

@@ -76,7 +76,7 @@ export async function runDeletion(env: Env, site: SiteConfig, ids: DeletionIdent
   const scan = await unindexedEventIds(env.DB, site.id, await identifierNeedles(ids, keys), new Set(indexed));
   const eventIds = [...indexed, ...scan.eventIds];
   const stores: Record<string, PurgeCount> = {};
-  for (const store of DATA_STORES) stores[store.name] = await store.purge(env, { siteId: site.id, eventIds, subjectKeys: keys, now });
+  for (const store of DATA_STORES) stores[store.name] = await store.purge(env, { siteId: site.id, eventIds, subjectKeys: keys, anonymousIds: ids.anonymousId ? [ids.anonymousId] : [], now });
   const destinations = await requestDestinationDeletions(env, site, ids);
   const record: DeletionRecord = {
     id,

@@ -1,6 +1,7 @@
 import type { Event } from '@sluice/protocol';
 import { eventSubjectKeys } from './subject-key.ts';
 import { linkStatements } from './identity-graph.ts';
+import { decisionIdsOf } from '../decide/join-conversion-rewards.ts';
 
 /** D1 binds at most 100 parameters per statement: 4 per row. */
 const ROWS_PER_STATEMENT = 25;
@@ -19,10 +20,12 @@ export async function subjectIndexStatements(db: D1Database, siteId: string, eve
   const byKey = new Map<string, string[]>();
   const memo = new Map<string, Promise<string | null>>();
   for (const event of events) {
+    // The decisions an event carried are the person's too (decision log: decide/decision-store.ts).
+    const own = [event.eventId, ...decisionIdsOf(event)];
     for (const key of await eventSubjectKeys(event, memo)) {
       const ids = byKey.get(key);
-      if (ids) ids.push(event.eventId);
-      else byKey.set(key, [event.eventId]);
+      if (ids) ids.push(...own);
+      else byKey.set(key, [...own]);
     }
   }
   const rows = [...byKey];
