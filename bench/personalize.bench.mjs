@@ -21,7 +21,7 @@ const FIRST_RUNS = 3;
 /** Browsers clamp performance.now() to 100 µs without cross-origin isolation: time blocks of calls. */
 const BLOCK = 100;
 const BLOCKS = 30;
-const MODELS = ['obd-click-lr', 'obd-click-fm'];
+const MODELS = ['obd-click-lr', 'obd-click-fm', 'obd-click-mlp'];
 
 execSync('npm run -s build', { cwd: root, stdio: 'ignore' });
 const { version } = JSON.parse(readFileSync(join(root, 'sdk/package.json'), 'utf8'));
