@@ -13,6 +13,7 @@ declare const sluice: Sluice;
 
 const LR = 'obd-click-lr';
 const FM = 'obd-click-fm';
+const MLP = 'obd-click-mlp';
 const CANDIDATES = Array.from({ length: 20 }, (_, i) => ({ id: `sku-${i}`, category: ['shoes', 'hats', 'bags', 'coats'][i % 4]! }));
 /** The visitor's own history: what the feature store must count (and never send). */
 const HISTORY: [string, string][] = [['sku-7', 'coats'], ['sku-7', 'coats'], ['sku-7', 'coats'], ['sku-2', 'bags'], ['sku-13', 'hats'], ['sku-13', 'hats'], ['sku-19', 'coats']];
@@ -96,11 +97,13 @@ function impressions(page: Page) {
 describe('ranking on the device', () => {
   it('onnxruntime-web and the TypeScript runtime give the same ranking and scores, for every model, and match the Node reference', async () => {
     const ref = referenceLr();
-    for (const model of [LR, FM]) {
+    for (const model of [LR, FM, MLP]) {
       const tiny = await shop({ model, runtime: 'tiny' });
       const ort = await shop({ model, runtime: 'onnxruntime' });
       const [a, b] = [await rank(tiny), await rank(ort)];
       expect(await ort.evaluate(() => (window as any).sluiceErrors)).toEqual([]);
+      // the tiny runtime really ran (auto would have fallen back to onnxruntime-web for a model it cannot run)
+      expect(await tiny.evaluate(() => (window as any).sluiceErrors)).toEqual([]);
       expect([a.source, b.source]).toEqual(['model', 'model']);
       expect(a.items.map((c) => c.id)).toEqual(b.items.map((c) => c.id));
       a.scores!.forEach((s, i) => expect(Math.abs(s - b.scores![i]!)).toBeLessThanOrEqual(1e-5));
@@ -127,6 +130,21 @@ describe('ranking on the device', () => {
       }
       await tiny.context().close();
       await ort.context().close();
+    }
+  });
+
+  it('by default (runtime auto) the MLP and the FM run on the tiny runtime: onnxruntime-web is never downloaded', async () => {
+    for (const model of [MLP, FM]) {
+      const page = await shop({ model });
+      const fetched: string[] = [];
+      page.on('request', (q) => fetched.push(q.url()));
+      const r = await rank(page);
+      expect([r.source, r.model, r.version, r.items[0]!.id]).toEqual(['model', model, '1.0.0', 'sku-7']);
+      const explained = await page.evaluate(() => sluice.explain('home'));
+      expect(explained).toMatchObject({ model, method: 'approximation', item: 'sku-7' });
+      expect(fetched.some((u) => u.includes(`/v1/models/${model}/1.0.0`))).toBe(true);
+      expect(fetched.filter((u) => u.includes('sluice-ort') || u.endsWith('.wasm'))).toEqual([]);
+      await page.context().close();
     }
   });
 
