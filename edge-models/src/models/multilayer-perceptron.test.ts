@@ -23,7 +23,7 @@ describe('multilayer perceptron', () => {
     const train = xorData(800, 1);
     const test = xorData(400, 2);
     const mlp = trainMultilayerPerceptron(train.xs, train.ys, { hidden: 8, iterations: 400, learningRate: 0.05 });
-    const lr = trainLogisticRegression(train.xs, train.ys, { iterations: 400 });
+    const lr = trainLogisticRegression(train.xs, train.ys);
     const mlpAuc = auc(Float64Array.from(test.xs, (x) => predictMultilayerPerceptron(mlp, x)), test.ys);
     const lrAuc = auc(Float64Array.from(test.xs, (x) => predictLogisticRegression(lr, x)), test.ys);
     expect(mlpAuc).toBeGreaterThan(0.85);

@@ -23,7 +23,7 @@ export const MLP_DEFAULTS = { hidden: 8, iterations: 1200, learningRate: 0.01, l
  * @example
  * const mlp = trainMultilayerPerceptron(xs, ys, { hidden: 8 });
  */
-export function trainMultilayerPerceptron(xs: readonly Float64Array[], ys: ArrayLike<number>, options: Partial<typeof MLP_DEFAULTS> = {}): MultilayerPerceptron {
+export function trainMultilayerPerceptron(xs: readonly Float64Array[], ys: ArrayLike<number>, options: Partial<Record<keyof typeof MLP_DEFAULTS, number>> = {}): MultilayerPerceptron {
   const o = { ...MLP_DEFAULTS, ...options };
   const d = xs[0]!.length;
   const h = o.hidden;

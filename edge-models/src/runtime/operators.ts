@@ -48,32 +48,50 @@ function broadcastIndex(dims: readonly number[], out: readonly number[]): Uint32
   return index;
 }
 
-const elementwise = (f: (x: number, y: number) => number): Kernel => ([a, b]) => {
+// Op codes, so that one loop serves every elementwise operator with no call per element (a shared
+// loop calling a different closure per operator goes megamorphic and stops being inlined).
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+const apply = (op: number, x: number, y: number) => (op === ADD ? x + y : op === SUB ? x - y : op === MUL ? x * y : x / y);
+
+const elementwise = (op: number): Kernel => ([a, b]) => {
   const dims = broadcast(a!.dims, b!.dims);
   const out = new Float32Array(size(dims));
   const A = a!.data;
   const B = b!.data;
   const n = out.length;
-  let run: () => void;
-  if (A.length === n && B.length === n) run = () => { for (let i = 0; i < n; i++) out[i] = f(A[i]!, B[i]!); };
-  else if (A.length === n && B.length === 1) run = () => { const y = B[0]!; for (let i = 0; i < n; i++) out[i] = f(A[i]!, y); };
-  else {
-    const ia = broadcastIndex(a!.dims, dims);
-    const ib = broadcastIndex(b!.dims, dims);
-    run = () => { for (let i = 0; i < n; i++) out[i] = f(A[ia[i]!]!, B[ib[i]!]!); };
-  }
-  return { out: { data: out, dims }, run };
+  // Index maps only when a side is really broadcast (identity otherwise: one loop shape for all).
+  const ia = A.length === n ? null : broadcastIndex(a!.dims, dims);
+  const ib = B.length === n ? null : broadcastIndex(b!.dims, dims);
+  if (!ia && !ib) return { out: { data: out, dims }, run: () => { for (let i = 0; i < n; i++) out[i] = apply(op, A[i]!, B[i]!); } };
+  const ja = ia ?? Uint32Array.from({ length: n }, (_, i) => i);
+  const jb = ib ?? Uint32Array.from({ length: n }, (_, i) => i);
+  return { out: { data: out, dims }, run: () => { for (let i = 0; i < n; i++) out[i] = apply(op, A[ja[i]!]!, B[jb[i]!]!); } };
 };
 
-const unary = (f: (x: number) => number): Kernel => ([a]) => {
+const RELU = 0;
+const SIGMOID = 1;
+const TANH = 2;
+const unary = (op: number): Kernel => ([a]) => {
   const A = a!.data;
   const out = new Float32Array(A.length);
-  return { out: { data: out, dims: a!.dims }, run: () => { for (let i = 0; i < A.length; i++) out[i] = f(A[i]!); } };
+  return {
+    out: { data: out, dims: a!.dims },
+    run: () => {
+      for (let i = 0; i < A.length; i++) {
+        const x = A[i]!;
+        out[i] = op === RELU ? (x > 0 ? x : 0) : op === SIGMOID ? 1 / (1 + Math.exp(-x)) : Math.tanh(x);
+      }
+    },
+  };
 };
 
 /**
  * 2-D `alpha·op(A)·op(B) + beta·C` (each operand optionally transposed, C broadcast), with the
- * strides of the transposes and C's broadcast index resolved at compile time.
+ * strides of the transposes and C's broadcast index resolved at compile time. Every Gemm and MatMul
+ * runs the same loop on the same types (no C: a zero and beta 0), so it stays monomorphic.
  */
 function gemm(a: Tensor, b: Tensor, c: Tensor | undefined, transA: boolean, transB: boolean, alpha: number, beta: number): CompiledStep {
   if (a.dims.length !== 2 || b.dims.length !== 2) throw new Error('only 2-D matrix products are supported');
@@ -87,17 +105,25 @@ function gemm(a: Tensor, b: Tensor, c: Tensor | undefined, transA: boolean, tran
   // element (i, t) of op(A) is A[i·ai + t·at]; (t, j) of op(B) is B[t·bt + j·bj]
   const [ai, at] = transA ? [1, m] : [k, 1];
   const [bt, bj] = transB ? [1, k] : [n, 1];
-  const C = c?.data;
-  const ic = c ? (broadcast(c.dims, dims), broadcastIndex(c.dims, dims)) : undefined;
+  const C = c ? c.data : new Float32Array(1);
+  const ic = c ? (broadcast(c.dims, dims), broadcastIndex(c.dims, dims)) : new Uint32Array(m * n);
+  const cb = c ? beta : 0;
   return {
     out: { data: out, dims },
     run: () => {
       for (let i = 0; i < m; i++) {
+        const ra = i * ai;
         for (let j = 0; j < n; j++) {
           let s = 0;
-          for (let t = 0, x = i * ai, y = j * bj; t < k; t++, x += at, y += bt) s += A[x]! * B[y]!;
+          let x = ra;
+          let y = j * bj;
+          for (let t = 0; t < k; t++) {
+            s += A[x]! * B[y]!;
+            x += at;
+            y += bt;
+          }
           const o = i * n + j;
-          out[o] = C ? alpha * s + beta * C[ic![o]!]! : alpha * s;
+          out[o] = alpha * s + cb * C[ic[o]!]!;
         }
       }
     },
@@ -112,13 +138,13 @@ const attr = (node: OnnxNode, name: string, fallback: number) => (node.attribute
  * once per input shape. Anything else makes session creation fail, so the caller can fall back to onnxruntime-web.
  */
 export const OPERATORS: Readonly<Record<string, Kernel>> = {
-  Add: elementwise((x, y) => x + y),
-  Sub: elementwise((x, y) => x - y),
-  Mul: elementwise((x, y) => x * y),
-  Div: elementwise((x, y) => x / y),
-  Relu: unary((x) => (x > 0 ? x : 0)),
-  Sigmoid: unary((x) => 1 / (1 + Math.exp(-x))),
-  Tanh: unary(Math.tanh),
+  Add: elementwise(ADD),
+  Sub: elementwise(SUB),
+  Mul: elementwise(MUL),
+  Div: elementwise(DIV),
+  Relu: unary(RELU),
+  Sigmoid: unary(SIGMOID),
+  Tanh: unary(TANH),
   MatMul: ([a, b]) => gemm(a!, b!, undefined, false, false, 1, 1),
   Gemm: ([a, b, c], node) => gemm(a!, b!, c, attr(node, 'transA', 0) === 1, attr(node, 'transB', 0) === 1, attr(node, 'alpha', 1), attr(node, 'beta', 1)),
   ReduceSum: ([a, axesTensor], node, constant) => {
