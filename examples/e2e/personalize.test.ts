@@ -350,7 +350,15 @@ describe('ranking on the device', () => {
     expect([k.version, k.scores, k.items.map((c) => c.id)]).toEqual([null, null, CANDIDATES.map((c) => c.id)]);
     await admin(LR, { action: 'kill', killed: false });
     await expect.poll(async () => { const r = await rank(page); return [r.source, r.version]; }, { timeout: 8000 }).toEqual(['model', '1.0.0']);
-    expect(await page.evaluate(() => (window as any).sluiceErrors)).toEqual([]);
+    // the gateway unreachable at a re-check: the page keeps the model it has (a kill needs an answer)
+    let refused = 0;
+    await page.route(/\/v1\/models\/obd-click-lr\?/, (route) => (refused++, route.abort()));
+    await page.waitForTimeout(1100);
+    for (let i = 0; i < 5; i++) expect((await rank(page)).source).toBe('model');
+    await expect.poll(() => refused, { timeout: 5000 }).toBeGreaterThan(0);
+    expect([(await rank(page)).source, (await rank(page)).version]).toEqual(['model', '1.0.0']);
+    // the failed re-check went to onError, as the page's own network failure, and nothing else did
+    expect((await page.evaluate(() => (window as any).sluiceErrors as string[])).map((e) => e.split('\n')[0])).toEqual(['TypeError: Failed to fetch']);
     await page.context().close();
   });
 
