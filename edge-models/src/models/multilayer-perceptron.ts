@@ -41,15 +41,19 @@ export function trainMultilayerPerceptron(xs: readonly Float64Array[], ys: Array
   for (let j = 0; j < h; j++) params[W2 + j] = (next() * 2 - 1) * limit2 * 0.1;
   const grad = new Float64Array(params.length);
   const act = new Float64Array(h);
+  const active = new Int32Array(d);
   const opt = adam(params, o.learningRate);
   for (let it = 0; it < o.iterations; it++) {
     grad.fill(0);
     for (let n = 0; n < xs.length; n++) {
       const x = xs[n]!;
+      // Most inputs are 0 (no affinity, not in slot 2 or 3): only the others take part (the same sums).
+      let nz = 0;
+      for (let i = 0; i < d; i++) if (x[i] !== 0) active[nz++] = i;
       let z = params[B2]!;
       for (let j = 0; j < h; j++) {
         let a = params[B1 + j]!;
-        for (let i = 0; i < d; i++) a += x[i]! * params[W1 + i * h + j]!;
+        for (let q = 0; q < nz; q++) a += x[active[q]!]! * params[W1 + active[q]! * h + j]!;
         act[j] = a > 0 ? a : 0;
         z += act[j]! * params[W2 + j]!;
       }
@@ -60,7 +64,7 @@ export function trainMultilayerPerceptron(xs: readonly Float64Array[], ys: Array
         if (act[j]! <= 0) continue;
         const back = e * params[W2 + j]!;
         grad[B1 + j]! += back;
-        for (let i = 0; i < d; i++) grad[W1 + i * h + j]! += back * x[i]!;
+        for (let q = 0; q < nz; q++) grad[W1 + active[q]! * h + j]! += back * x[active[q]!]!;
       }
     }
     for (let i = 0; i < params.length; i++) {
