@@ -36,6 +36,7 @@ export default {
       const loaded = await loadAssignmentState(env.DB, 'bench', 'obd-click-lr');
       return Response.json({ state: loaded!.state, manifest: loaded!.manifests.get(loaded!.state.live!) });
     }
+    if (path === '/d1-ping') return Response.json(await env.DB.prepare('SELECT 1 AS one').first());
     if (path === '/d1-meta') {
       // rows read by the statement, as D1 bills them
       const { meta } = await env.DB.prepare(`WITH s AS (SELECT state FROM model_changes WHERE site_id = ?1 AND model = ?2 ORDER BY revision DESC LIMIT 1) SELECT s.state, v.manifest FROM s
