@@ -21,7 +21,7 @@ const FIRST_RUNS = 3;
 /** Browsers clamp performance.now() to 100 µs without cross-origin isolation: time blocks of calls. */
 const BLOCK = 100;
 const BLOCKS = 30;
-const MODELS = ['obd-click-lr', 'obd-click-fm'];
+const MODELS = ['obd-click-lr', 'obd-click-fm', 'obd-click-mlp'];
 
 execSync('npm run -s build', { cwd: root, stdio: 'ignore' });
 const { version } = JSON.parse(readFileSync(join(root, 'sdk/package.json'), 'utf8'));
@@ -50,6 +50,37 @@ for (const m of MODELS) {
   const ort = gzOnce(rankChunk) + gzOnce(ortChunk) + gzOnce(ortWasm) + model.length;
   console.log(`\n${m}: tiny runtime ${kb(tiny)} gzip (budget ${kb(TINY_BUDGET_GZ)}: ${tiny <= TINY_BUDGET_GZ ? 'met' : 'EXCEEDED'}); onnxruntime-web ${kb(ort)} gzip = ${(ort / tiny).toFixed(0)}× the tiny path`);
   if (tiny > TINY_BUDGET_GZ) process.exitCode = 1;
+}
+
+// ---- the model alone, in this Node process (ns clock): the tiny runtime's compiled plan vs onnxruntime-web ----
+{
+  const { build } = await import('esbuild');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const outfile = join(mkdtempSync(join(tmpdir(), 'sluice-tiny-')), 'runtime.mjs');
+  await build({ entryPoints: [join(root, 'edge-models/src/runtime/index.ts')], bundle: true, format: 'esm', platform: 'node', outfile, logLevel: 'warning' });
+  const { createTinySession } = await import(outfile);
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  console.log(`\nThe model alone, 20 candidates × 6 features, one batched call, Node ${process.version} (median of 2,000 calls after 2,000 warm-up):\n`);
+  console.log(`${'model'.padEnd(20)}${'tiny run()'.padStart(14)}${'onnxruntime-web run()'.padStart(24)}`);
+  const data = Float32Array.from({ length: 120 }, (_, i) => (i % 6 === 1 ? i % 2 : (i * 0.37) % 3));
+  const time = async (f) => {
+    for (let i = 0; i < 2000; i++) await f();
+    const xs = [];
+    for (let i = 0; i < 2000; i++) { const t = process.hrtime.bigint(); await f(); xs.push(Number(process.hrtime.bigint() - t) / 1000); }
+    return xs.sort((a, b) => a - b)[1000];
+  };
+  for (const m of MODELS) {
+    const bytes = new Uint8Array(readFileSync(join(root, `edge-models/models/${m}/1.0.0/model.onnx`)));
+    const tiny = createTinySession(bytes);
+    const session = await ort.InferenceSession.create(bytes);
+    const feeds = { features: new ort.Tensor('float32', data, [20, 6]) };
+    const t = await time(() => tiny.run({ data, dims: [20, 6] }));
+    const o = await time(() => session.run(feeds));
+    console.log(`${m.padEnd(20)}${`${t.toFixed(2)} µs`.padStart(14)}${`${o.toFixed(2)} µs`.padStart(24)}`);
+    await session.release();
+  }
 }
 
 // ---- a local server: the built assets, a model registry answer, a batch sink --------------------

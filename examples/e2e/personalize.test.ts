@@ -1,7 +1,7 @@
 // On-device ranking in real Chromium against a real gateway (wrangler dev) serving the committed models.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, startDemoStack, E2E_ADMIN_TOKEN, DEMO_WRITE_KEY, DEMO_SITE_ID, type DemoStack } from './harness/index.ts';
 import { publishModels } from '../local-stack/index.ts';
 import { readOnnx } from '../../edge-models/src/runtime/read-onnx.ts';
@@ -13,6 +13,7 @@ declare const sluice: Sluice;
 
 const LR = 'obd-click-lr';
 const FM = 'obd-click-fm';
+const MLP = 'obd-click-mlp';
 const CANDIDATES = Array.from({ length: 20 }, (_, i) => ({ id: `sku-${i}`, category: ['shoes', 'hats', 'bags', 'coats'][i % 4]! }));
 /** The visitor's own history: what the feature store must count (and never send). */
 const HISTORY: [string, string][] = [['sku-7', 'coats'], ['sku-7', 'coats'], ['sku-7', 'coats'], ['sku-2', 'bags'], ['sku-13', 'hats'], ['sku-13', 'hats'], ['sku-19', 'coats']];
@@ -38,21 +39,26 @@ const admin = (name: string, change: object) =>
     method: 'POST', headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(change),
   }).then((r) => expect(r.status).toBe(200));
 
-interface ShopOptions { model?: string; runtime?: 'tiny' | 'onnxruntime' | 'auto'; ttlDays?: number; visitor?: string; history?: boolean; timeoutMs?: number }
+interface ShopOptions { model?: string; runtime?: 'tiny' | 'onnxruntime' | 'auto'; ttlDays?: number; visitor?: string; history?: boolean; timeoutMs?: number; recheckSeconds?: number; context?: BrowserContext }
 
 /** A fresh browser context (own IndexedDB) on a page of the gateway's origin with the SDK, personalization allowed. */
 async function shop(o: ShopOptions = {}): Promise<Page> {
-  const context = await browser.newContext();
+  const context = o.context ?? await browser.newContext();
   const page = await context.newPage();
   page.on('request', (r) => requests.push({ url: r.url(), body: r.postData() ?? '' }));
-  await page.route(`${stack.gateway.url}/rank-shop/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><script src="/sdk.js"></script></head><body>shop</body></html>' }));
-  await page.goto(`${stack.gateway.url}/rank-shop/`);
+  if (o.context) {
+    // Playwright turns the HTTP cache off for a page with routes: a page of the gateway's own, unrouted
+    await page.goto(`${stack.gateway.url}/demo/playground.html`);
+  } else {
+    await page.route(`${stack.gateway.url}/rank-shop/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><script src="/sdk.js"></script></head><body>shop</body></html>' }));
+    await page.goto(`${stack.gateway.url}/rank-shop/`);
+  }
   if (o.visitor) await page.evaluate((id) => localStorage.setItem('sl_aid', JSON.stringify(id)), o.visitor);
   await page.evaluate(({ key, o }) => {
     (window as any).sluiceErrors = [];
-    sluice.init({ endpoint: location.origin, writeKey: key, flushIntervalMs: 50, onError: (e) => (window as any).sluiceErrors.push(String((e as Error)?.stack ?? e)), personalize: { model: o.model ?? 'obd-click-lr', runtime: o.runtime ?? 'auto', timeoutMs: o.timeoutMs ?? 15_000, ...(o.ttlDays ? { ttlDays: o.ttlDays } : {}) } });
+    sluice.init({ endpoint: location.origin, writeKey: key, flushIntervalMs: 50, onError: (e) => (window as any).sluiceErrors.push(String((e as Error)?.stack ?? e)), personalize: { model: o.model ?? 'obd-click-lr', runtime: o.runtime ?? 'auto', timeoutMs: o.timeoutMs ?? 15_000, ...(o.ttlDays ? { ttlDays: o.ttlDays } : {}), ...(o.recheckSeconds ? { recheckSeconds: o.recheckSeconds } : {}) } });
     sluice.setConsent({ storage: true, personalization: true });
-  }, { key: DEMO_WRITE_KEY, o });
+  }, { key: DEMO_WRITE_KEY, o: { ...o, context: undefined } });
   if (o.history !== false) await page.evaluate((h) => h.forEach(([item_id, category]) => sluice.track('Product Viewed', { item_id, category })), HISTORY);
   return page;
 }
@@ -91,11 +97,13 @@ function impressions(page: Page) {
 describe('ranking on the device', () => {
   it('onnxruntime-web and the TypeScript runtime give the same ranking and scores, for every model, and match the Node reference', async () => {
     const ref = referenceLr();
-    for (const model of [LR, FM]) {
+    for (const model of [LR, FM, MLP]) {
       const tiny = await shop({ model, runtime: 'tiny' });
       const ort = await shop({ model, runtime: 'onnxruntime' });
       const [a, b] = [await rank(tiny), await rank(ort)];
       expect(await ort.evaluate(() => (window as any).sluiceErrors)).toEqual([]);
+      // the tiny runtime really ran (auto would have fallen back to onnxruntime-web for a model it cannot run)
+      expect(await tiny.evaluate(() => (window as any).sluiceErrors)).toEqual([]);
       expect([a.source, b.source]).toEqual(['model', 'model']);
       expect(a.items.map((c) => c.id)).toEqual(b.items.map((c) => c.id));
       a.scores!.forEach((s, i) => expect(Math.abs(s - b.scores![i]!)).toBeLessThanOrEqual(1e-5));
@@ -122,6 +130,21 @@ describe('ranking on the device', () => {
       }
       await tiny.context().close();
       await ort.context().close();
+    }
+  });
+
+  it('by default (runtime auto) the MLP and the FM run on the tiny runtime: onnxruntime-web is never downloaded', async () => {
+    for (const model of [MLP, FM]) {
+      const page = await shop({ model });
+      const fetched: string[] = [];
+      page.on('request', (q) => fetched.push(q.url()));
+      const r = await rank(page);
+      expect([r.source, r.model, r.version, r.items[0]!.id]).toEqual(['model', model, '1.0.0', 'sku-7']);
+      const explained = await page.evaluate(() => sluice.explain('home'));
+      expect(explained).toMatchObject({ model, method: 'approximation', item: 'sku-7' });
+      expect(fetched.some((u) => u.includes(`/v1/models/${model}/1.0.0`))).toBe(true);
+      expect(fetched.filter((u) => u.includes('sluice-ort') || u.endsWith('.wasm'))).toEqual([]);
+      await page.context().close();
     }
   });
 
@@ -278,6 +301,65 @@ describe('ranking on the device', () => {
     expect(k.items.map((c) => c.id)).toEqual(CANDIDATES.map((c) => c.id));
     await killed.context().close();
     await admin(LR, { action: 'kill', killed: false });
+  });
+
+  it('a rollout change reaches the very next page load, in a browser whose HTTP cache holds the previous assignment', async () => {
+    // one browser context throughout: its HTTP cache keeps every assignment and file it was served
+    const context = await browser.newContext();
+    const assignments: Promise<string | undefined>[] = [];
+    context.on('request', (r) => { if (/\/v1\/models\/obd-click-lr\?/.test(r.url())) assignments.push(r.allHeaders().then((h) => h['if-none-match'])); });
+    const next = async () => {
+      const page = await shop({ context, history: false });
+      const r = await rank(page);
+      await page.close();
+      return [r.source, r.version, r.items.map((c) => c.id).join() === CANDIDATES.map((c) => c.id).join() ? 'page order' : 'ranked'];
+    };
+    expect(await next()).toEqual(['model', '1.0.0', 'page order']); // no history: every score ties, the page's order stays
+    await admin(LR, { action: 'set-live', version: '2.0.0' });
+    expect(await next()).toEqual(['model', '2.0.0', 'page order']);
+    await admin(LR, { action: 'rollback' });
+    expect(await next()).toEqual(['model', '1.0.0', 'page order']);
+    expect(await next()).toEqual(['model', '1.0.0', 'page order']);
+    await admin(LR, { action: 'kill', killed: true });
+    expect(await next()).toEqual(['killed', null, 'page order']);
+    await admin(LR, { action: 'kill', killed: false });
+    expect(await next()).toEqual(['model', '1.0.0', 'page order']);
+    // each page load asked the gateway, and the browser's cache was in use: it revalidated with the ETag it held
+    expect(assignments.length).toBe(6);
+    expect((await Promise.all(assignments)).filter((tag) => tag && /^"[0-9a-f]{32}"$/.test(tag)).length).toBeGreaterThanOrEqual(4);
+    await context.close();
+  });
+
+  it('a long-lived page re-checks its assignment in the background and picks up a rollout, a rollback and the kill switch', async () => {
+    const page = await shop({ recheckSeconds: 1 });
+    expect([(await rank(page)).version]).toEqual(['1.0.0']);
+    await admin(LR, { action: 'set-live', version: '2.0.0' });
+    // the gateway is slow to answer the re-check: the rank that starts it does not wait for it
+    await page.route(/\/v1\/models\/obd-click-lr\?/, async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
+    await page.waitForTimeout(1100);
+    const started = Date.now();
+    const during = await rank(page);
+    expect([during.source, during.version, Date.now() - started < 700]).toEqual(['model', '1.0.0', true]);
+    await expect.poll(async () => (await rank(page)).version, { timeout: 8000 }).toBe('2.0.0');
+    await page.unroute(/\/v1\/models\/obd-click-lr\?/);
+    await admin(LR, { action: 'rollback' });
+    await expect.poll(async () => (await rank(page)).version, { timeout: 8000 }).toBe('1.0.0');
+    await admin(LR, { action: 'kill', killed: true });
+    await expect.poll(async () => (await rank(page)).source, { timeout: 8000 }).toBe('killed');
+    const k = await rank(page);
+    expect([k.version, k.scores, k.items.map((c) => c.id)]).toEqual([null, null, CANDIDATES.map((c) => c.id)]);
+    await admin(LR, { action: 'kill', killed: false });
+    await expect.poll(async () => { const r = await rank(page); return [r.source, r.version]; }, { timeout: 8000 }).toEqual(['model', '1.0.0']);
+    // the gateway unreachable at a re-check: the page keeps the model it has (a kill needs an answer)
+    let refused = 0;
+    await page.route(/\/v1\/models\/obd-click-lr\?/, (route) => (refused++, route.abort()));
+    await page.waitForTimeout(1100);
+    for (let i = 0; i < 5; i++) expect((await rank(page)).source).toBe('model');
+    await expect.poll(() => refused, { timeout: 5000 }).toBeGreaterThan(0);
+    expect([(await rank(page)).source, (await rank(page)).version]).toEqual(['model', '1.0.0']);
+    // the failed re-check went to onError, as the page's own network failure, and nothing else did
+    expect((await page.evaluate(() => (window as any).sluiceErrors as string[])).map((e) => e.split('\n')[0])).toEqual(['TypeError: Failed to fetch']);
+    await page.context().close();
   });
 
   it('the demo shop ranks its "For you" list on the device once the visitor opts in, says so, and explains it', async () => {

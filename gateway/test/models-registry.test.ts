@@ -49,7 +49,8 @@ describe('model registry', () => {
     expect((await rollout({ action: 'set-live', version: '1.0.0' })).status).toBe(200);
     const a = await assignment('visitor-0001');
     expect(a.status).toBe(200);
-    expect(a.headers.get('cache-control')).toBe('private, max-age=30');
+    // revalidated on every use: the browser may keep it, but asks again (ETag → 304) before each use
+    expect(a.headers.get('cache-control')).toBe('private, no-cache');
     expect(a.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(a.body).toMatchObject({ cohort: 'live', killed: false, manifest: { name: NAME, version: '1.0.0', sha256: v1.manifest.sha256 }, url: `/v1/models/${NAME}/1.0.0?key=${WRITE_KEY}` });
     const file = await call(`${BASE}${a.body.url}`, { headers: { origin: ORIGIN } });
@@ -126,6 +127,35 @@ describe('model registry', () => {
       '8:rollback', '7:set-live', '6:kill', '5:kill', '4:shadow', '3:set-live', '2:publish', '1:publish',
     ]);
     expect(history.body.changes[0].state).toMatchObject({ live: '1.0.0', previousLive: '1.1.0', revision: 8 });
+  });
+
+  it('a kill switch or rollback is served from the very next request: no max-age, the ETag changes, and the state is D1\'s, not KV\'s', async () => {
+    await publish('1.0.0', 1);
+    await publish('1.1.0', 2);
+    await rollout({ action: 'set-live', version: '1.0.0' });
+    await rollout({ action: 'set-live', version: '1.1.0' });
+    const a = await assignment('visitor-0001');
+    const etag = a.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const revalidate = (tag: string) => call(`${BASE}/v1/models/${NAME}?key=${WRITE_KEY}&vid=visitor-0001`, { headers: { origin: ORIGIN, 'if-none-match': tag } });
+    const unchanged = await revalidate(etag);
+    expect([unchanged.status, unchanged.headers.get('etag'), unchanged.headers.get('cache-control'), unchanged.headers.get('access-control-allow-origin')]).toEqual([304, etag, 'private, no-cache', ORIGIN]);
+    // a location whose KV still holds an older state (KV propagates in up to 60 s) must not serve it
+    await env.CONFIG.put(`model-state:test-shop:${NAME}`, JSON.stringify({ revision: 4, versions: ['1.0.0', '1.1.0'], live: '1.1.0', previousLive: '1.0.0', canary: null, shadow: null, killed: false }));
+    await rollout({ action: 'rollback' });
+    const rolledBack = await revalidate(etag);
+    expect([rolledBack.status, rolledBack.body.manifest?.version]).toEqual([200, '1.0.0']);
+    expect(rolledBack.headers.get('etag')).not.toBe(etag);
+    await rollout({ action: 'kill', killed: true });
+    const killed = await revalidate(rolledBack.headers.get('etag')!);
+    expect([killed.status, killed.body.killed, killed.body.manifest]).toEqual([200, true, null]);
+    // a version published moments ago is served even where its KV manifest is not readable yet
+    await env.CONFIG.delete(`model-manifest:test-shop:${NAME}:1.1.0`);
+    await rollout({ action: 'kill', killed: false });
+    await rollout({ action: 'set-live', version: '1.1.0' });
+    expect((await assignment('visitor-0001')).body.manifest).toMatchObject({ version: '1.1.0', sha256: (await version('1.1.0', 2)).manifest.sha256 });
+    const file = await call(`${BASE}/v1/models/${NAME}/1.1.0?key=${WRITE_KEY}`, { headers: { 'if-none-match': `"${(await version('1.1.0', 2)).manifest.sha256}"` } });
+    expect(file.status).toBe(304);
   });
 
   it('rejects changes the state does not allow and bad input with clear 4xx errors', async () => {

@@ -15,10 +15,11 @@ import type { ModelManifest } from './model-manifest.ts';
 import { operatorsOf } from './operators-of.ts';
 
 /** Version of each model this build writes; a version's file never changes once committed (bump to change it). */
-export const MODEL_VERSIONS: Record<string, string> = { 'obd-click-lr': '1.0.0', 'obd-click-fm': '1.0.0' };
+export const MODEL_VERSIONS: Record<string, string> = { 'obd-click-lr': '1.0.0', 'obd-click-fm': '1.0.0', 'obd-click-mlp': '1.0.0' };
 const DESCRIPTIONS: Record<string, string> = {
   'obd-click-lr': 'Logistic regression: the transparent baseline, exactly explainable',
   'obd-click-fm': 'Second-order factorization machine (3 factors): pairwise feature interactions on top of the linear terms',
+  'obd-click-mlp': 'Multilayer perceptron (one hidden layer of 8 ReLU units): non-linear feature interactions, explained only approximately',
 };
 
 const root = process.cwd();

@@ -13,8 +13,8 @@ const models = committedModels(resolve(process.cwd(), 'edge-models/models'));
 const obd = findObdDir(process.cwd());
 
 describe('committed model artifacts', () => {
-  it('lists a logistic regression and a richer model', () => {
-    expect(models.map((m) => m.manifest.name).sort()).toEqual(['obd-click-fm', 'obd-click-lr']);
+  it('lists a logistic regression and two richer models (FM, MLP)', () => {
+    expect(models.map((m) => m.manifest.name).sort()).toEqual(['obd-click-fm', 'obd-click-lr', 'obd-click-mlp']);
   });
   for (const { manifest, file } of models) {
     it(`${manifest.name} ${manifest.version}: file matches its manifest (SHA-256, size, operators, inputs)`, () => {

@@ -1,6 +1,7 @@
 import { ModelProto, ONNX_FLOAT, ONNX_INT64, ONNX_IR_VERSION, ONNX_OPSET } from './onnx-schema.ts';
 import type { LogisticRegression } from './logistic-regression.ts';
 import type { FactorizationMachine } from './factorization-machine.ts';
+import type { MultilayerPerceptron } from './multilayer-perceptron.ts';
 
 /** Input and output tensor names of every exported ranking model. */
 export const INPUT_NAME = 'features';
@@ -74,4 +75,25 @@ export function exportFactorizationMachine(model: FactorizationMachine): Uint8Ar
     floatTensor('V', [d, k], model.factors), floatTensor('V_sq', [d, k], squared),
     int64Tensor('axes', [1], [1n]), floatTensor('half', [1], [0.5]),
   ], d, 'click probability at position 1; second-order factorization machine');
+}
+
+/**
+ * One-hidden-layer perceptron as ONNX: `score = Sigmoid(Gemm(Relu(Gemm(features, W1, b1)), w2, b2))`,
+ * W1 `[d, hidden]`, w2 `[hidden, 1]`.
+ *
+ * @example
+ * writeFileSync('model.onnx', exportMultilayerPerceptron(mlp));
+ */
+export function exportMultilayerPerceptron(model: MultilayerPerceptron): Uint8Array {
+  const h = model.hidden;
+  const d = model.hiddenWeights.length / h;
+  return encode('multilayer_perceptron', [
+    { op_type: 'Gemm', input: [INPUT_NAME, 'W1', 'b1'], output: ['pre_activation'], name: 'hidden' },
+    { op_type: 'Relu', input: ['pre_activation'], output: ['activation'], name: 'relu' },
+    { op_type: 'Gemm', input: ['activation', 'W2', 'b2'], output: ['logit'], name: 'output' },
+    { op_type: 'Sigmoid', input: ['logit'], output: [OUTPUT_NAME], name: 'probability' },
+  ], [
+    floatTensor('W1', [d, h], model.hiddenWeights), floatTensor('b1', [h], model.hiddenBias),
+    floatTensor('W2', [h, 1], model.outputWeights), floatTensor('b2', [1], [model.outputBias]),
+  ], d, `click probability at position 1; multilayer perceptron (${h} ReLU units)`);
 }

@@ -6,6 +6,7 @@ export { FEATURE_SPEC, FEATURE_COUNT, featurize, featuresFromCounts, type Featur
 export { seededRandom } from './seeded-random.ts';
 export { trainLogisticRegression, predictLogisticRegression, LR_DEFAULTS, type LogisticRegression } from './logistic-regression.ts';
 export { trainFactorizationMachine, predictFactorizationMachine, FM_DEFAULTS, type FactorizationMachine } from './factorization-machine.ts';
+export { trainMultilayerPerceptron, predictMultilayerPerceptron, MLP_DEFAULTS, type MultilayerPerceptron } from './multilayer-perceptron.ts';
 export { predict, toOnnx, explanationKind, type RankingModel } from './ranking-model.ts';
 export { auc, logLoss, scoreOrder } from './metrics.ts';
 export { bootstrap, BOOTSTRAP_RESAMPLES, type Interval } from './bootstrap.ts';
@@ -13,7 +14,7 @@ export { calibrationTable, type CalibrationBin } from './calibration.ts';
 export { randomBaseline, popularityBaseline, positionBaseline } from './baselines.ts';
 export { evaluate, type Evaluation, type ScorerMetrics } from './evaluate.ts';
 export { trainAndEvaluate, OBD_CAMPAIGNS, type TrainedRun } from './train-and-evaluate.ts';
-export { exportLogisticRegression, exportFactorizationMachine, INPUT_NAME, OUTPUT_NAME } from './export-onnx.ts';
+export { exportLogisticRegression, exportFactorizationMachine, exportMultilayerPerceptron, INPUT_NAME, OUTPUT_NAME } from './export-onnx.ts';
 export { ModelProto, ONNX_PROTO_SUBSET, ONNX_OPSET } from './onnx-schema.ts';
 export { operatorsOf } from './operators-of.ts';
 export { onnxRuntimeMaxDiff, MAX_ABS_DIFF } from './onnx-check.ts';

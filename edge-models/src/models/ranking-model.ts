@@ -1,10 +1,11 @@
 import { exportFactorizationMachine } from './export-onnx.ts';
-import { exportLogisticRegression } from './export-onnx.ts';
+import { exportLogisticRegression, exportMultilayerPerceptron } from './export-onnx.ts';
+import { predictMultilayerPerceptron, type MultilayerPerceptron } from './multilayer-perceptron.ts';
 import { predictFactorizationMachine, type FactorizationMachine } from './factorization-machine.ts';
 import { predictLogisticRegression, type LogisticRegression } from './logistic-regression.ts';
 
 /** Any trained ranking model of this package. */
-export type RankingModel = LogisticRegression | FactorizationMachine;
+export type RankingModel = LogisticRegression | FactorizationMachine | MultilayerPerceptron;
 
 /**
  * Click probability of a feature vector, as the TypeScript reference computes it.
@@ -13,7 +14,11 @@ export type RankingModel = LogisticRegression | FactorizationMachine;
  * predict(model, x);
  */
 export function predict(model: RankingModel, x: ArrayLike<number>): number {
-  return model.kind === 'logistic-regression' ? predictLogisticRegression(model, x) : predictFactorizationMachine(model, x);
+  switch (model.kind) {
+    case 'logistic-regression': return predictLogisticRegression(model, x);
+    case 'factorization-machine': return predictFactorizationMachine(model, x);
+    case 'multilayer-perceptron': return predictMultilayerPerceptron(model, x);
+  }
 }
 
 /**
@@ -23,7 +28,11 @@ export function predict(model: RankingModel, x: ArrayLike<number>): number {
  * toOnnx(model).byteLength; // a few hundred bytes
  */
 export function toOnnx(model: RankingModel): Uint8Array {
-  return model.kind === 'logistic-regression' ? exportLogisticRegression(model) : exportFactorizationMachine(model);
+  switch (model.kind) {
+    case 'logistic-regression': return exportLogisticRegression(model);
+    case 'factorization-machine': return exportFactorizationMachine(model);
+    case 'multilayer-perceptron': return exportMultilayerPerceptron(model);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { featurize } from './feature-spec.ts';
 import { OBD_FIRST_EVAL_DAY, timeSplit } from './time-split.ts';
 import { trainLogisticRegression } from './logistic-regression.ts';
 import { trainFactorizationMachine } from './factorization-machine.ts';
+import { trainMultilayerPerceptron } from './multilayer-perceptron.ts';
 import { positionBaseline, popularityBaseline, randomBaseline } from './baselines.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { predict, type RankingModel } from './ranking-model.ts';
@@ -20,7 +21,7 @@ export interface TrainedRun {
 }
 
 /**
- * Load the uniformly random OBD logs, split by time, train both models, evaluate against baselines.
+ * Load the uniformly random OBD logs, split by time, train the three models, evaluate against baselines.
  * Random logs only: with propensity 1/K everywhere their clicks are unbiased for every item and slot.
  *
  * @example
@@ -46,6 +47,7 @@ export function trainAndEvaluate(obdDir: string): TrainedRun {
   const trained: [string, RankingModel][] = [
     ['obd-click-lr', trainLogisticRegression(xs, ys)],
     ['obd-click-fm', trainFactorizationMachine(xs, ys)],
+    ['obd-click-mlp', trainMultilayerPerceptron(xs, ys)],
   ];
   return {
     train, evaluation, evalFeatures,

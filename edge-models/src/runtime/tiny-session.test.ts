@@ -62,6 +62,29 @@ describe('tiny runtime vs onnxruntime-web', () => {
     expect(await maxDiffAgainstOrt(file, 'x', 'y', rows(300, 6, 9), [300, 6])).toBeLessThanOrEqual(1e-6);
   });
 
+  it('a compiled plan is reused per shape: repeated and interleaved runs give fresh results into the same buffer', () => {
+    for (const { manifest, file } of models) {
+      const d = manifest.inputs[0]!.shape[1] as number;
+      const session = createTinySession(file);
+      if ('error' in session) throw new Error(session.message);
+      const reference = (data: Float32Array, n: number) => {
+        const fresh = createTinySession(file) as typeof session;
+        return Array.from(fresh.run({ data, dims: [n, d] }).data);
+      };
+      const a = rows(20, d, 11);
+      const b = rows(20, d, 12);
+      const c = rows(7, d, 13);
+      const first = session.run({ data: a, dims: [20, d] });
+      expect(Array.from(first.data)).toEqual(reference(a, 20));
+      const second = session.run({ data: b, dims: [20, d] });
+      expect(second.data).toBe(first.data); // no allocation: the plan's own output buffer
+      expect(Array.from(second.data)).toEqual(reference(b, 20)); // nothing left over from the first run (ReduceSum restarts at 0)
+      expect(Array.from(session.run({ data: c, dims: [7, d] }).data)).toEqual(reference(c, 7));
+      expect(Array.from(session.run({ data: a, dims: [20, d] }).data)).toEqual(reference(a, 20));
+      expect(() => session.run({ data: a, dims: [19, d] })).toThrow(/shape/);
+    }
+  });
+
   it('says "unsupported" for an operator it lacks and "malformed" for bytes that are not ONNX', () => {
     const file = ModelProto.encode(ModelProto.fromObject({
       ir_version: 7, opset_import: [{ domain: '', version: 13 }],

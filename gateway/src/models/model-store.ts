@@ -3,7 +3,6 @@ import { ApiError } from '../http/api-error.ts';
 import type { ModelManifest } from './model-manifest-schema.ts';
 import { EMPTY_ROLLOUT, type RolloutState } from './rollout-state.ts';
 
-const stateKey = (site: string, model: string) => `model-state:${site}:${model}`;
 const fileKey = (site: string, model: string, version: string) => `model-file:${site}:${model}:${version}`;
 const manifestKey = (site: string, model: string, version: string) => `model-manifest:${site}:${model}:${version}`;
 
@@ -17,14 +16,56 @@ async function storage<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The rollout state of a model, or `null` when the site never published it. */
-export function loadRollout(kv: KVNamespace, site: string, model: string): Promise<RolloutState | null> {
-  return storage(() => kv.get<RolloutState>(stateKey(site, model), 'json'));
+/** The newest audit row of a model is its live state (primary-key lookup: one row read). */
+const LATEST_STATE = 'SELECT state FROM model_changes WHERE site_id = ?1 AND model = ?2 ORDER BY revision DESC LIMIT 1';
+
+/**
+ * The rollout state of a model, or `null` when the site never published it: read from D1, strongly
+ * consistent (every read goes to the primary), so a kill switch or rollback is served by every
+ * location from the moment its change returns, with no KV propagation delay.
+ */
+export function loadRollout(db: D1Database, site: string, model: string): Promise<RolloutState | null> {
+  return storage(async () => {
+    const row = await db.prepare(LATEST_STATE).bind(site, model).first<{ state: string }>();
+    return row ? (JSON.parse(row.state) as RolloutState) : null;
+  });
 }
 
-/** A published version's manifest, or `null`. */
-export function loadManifest(kv: KVNamespace, site: string, model: string, version: string): Promise<ModelManifest | null> {
-  return storage(() => kv.get<ModelManifest>(manifestKey(site, model, version), 'json'));
+/** What an assignment needs: the state and the manifests of the versions it can serve. */
+export interface AssignmentState {
+  readonly state: RolloutState;
+  readonly manifests: ReadonlyMap<string, ModelManifest>;
+}
+
+/**
+ * The state and the manifests of its live, canary and shadow versions in one D1 statement (one
+ * round trip; 1–4 rows read): the per-request read of `GET /v1/models/:name`.
+ */
+export function loadAssignmentState(db: D1Database, site: string, model: string): Promise<AssignmentState | null> {
+  return storage(async () => {
+    const { results } = await db.prepare(
+      `WITH s AS (${LATEST_STATE}) SELECT s.state AS state, v.version AS version, v.manifest AS manifest FROM s
+       LEFT JOIN model_versions v ON v.site_id = ?1 AND v.model = ?2
+       AND v.version IN (json_extract(s.state, '$.live'), json_extract(s.state, '$.canary.version'), json_extract(s.state, '$.shadow'))`,
+    ).bind(site, model).all<{ state: string; version: string | null; manifest: string | null }>();
+    if (!results.length) return null;
+    const manifests = new Map<string, ModelManifest>();
+    for (const r of results) if (r.version && r.manifest) manifests.set(r.version, JSON.parse(r.manifest) as ModelManifest);
+    return { state: JSON.parse(results[0]!.state) as RolloutState, manifests };
+  });
+}
+
+/**
+ * A published version's manifest, or `null`: KV (immutable, cached at the edge), and D1 when this
+ * location's KV has not seen a version published moments ago.
+ */
+export function loadManifest(kv: KVNamespace, db: D1Database, site: string, model: string, version: string): Promise<ModelManifest | null> {
+  return storage(async () => {
+    const cached = await kv.get<ModelManifest>(manifestKey(site, model, version), 'json');
+    if (cached) return cached;
+    const row = await db.prepare('SELECT manifest FROM model_versions WHERE site_id = ? AND model = ? AND version = ?').bind(site, model, version).first<{ manifest: string }>();
+    return row ? (JSON.parse(row.manifest) as ModelManifest) : null;
+  });
 }
 
 /** A published version's file, or `null`. */
@@ -33,10 +74,11 @@ export function loadModelFile(kv: KVNamespace, site: string, model: string, vers
 }
 
 /**
- * Record a change: the audit row in D1 first (its primary key on the revision refuses a concurrent
- * change made from the same state: 409), then the state in KV, so nothing is ever served unrecorded.
+ * Record a change: one audit row in D1, which is also the state served from then on (the newest
+ * row wins; its primary key on the revision refuses a concurrent change made from the same state: 409).
+ * Nothing is ever served unrecorded, and nothing recorded waits for a cache to expire.
  */
-export function recordChange(kv: KVNamespace, db: D1Database, site: string, model: string, action: string, detail: unknown, state: RolloutState, now: number): Promise<void> {
+export function recordChange(db: D1Database, site: string, model: string, action: string, detail: unknown, state: RolloutState, now: number): Promise<void> {
   return storage(async () => {
     try {
       await db.prepare('INSERT INTO model_changes (site_id, model, revision, action, detail, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -45,7 +87,6 @@ export function recordChange(kv: KVNamespace, db: D1Database, site: string, mode
       if (/UNIQUE|PRIMARY KEY/i.test(String(error))) throw new ApiError(409, ErrorCode.Conflict, 'another change to this model was made at the same time; reload and retry');
       throw error;
     }
-    await kv.put(stateKey(site, model), JSON.stringify(state));
   });
 }
 

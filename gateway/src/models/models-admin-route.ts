@@ -68,27 +68,27 @@ export const modelsAdminRoute = new Hono<{ Bindings: Env }>()
     if (sha !== manifest.sha256) throw new ApiError(422, ErrorCode.InvalidModel, `file SHA-256 ${sha} differs from the manifest's ${manifest.sha256}`);
     const now = Date.now();
     const created = await storeVersion(c.env.CONFIG, c.env.DB, site, manifest, file, now);
-    const before = (await loadRollout(c.env.CONFIG, site, name)) ?? EMPTY_ROLLOUT;
+    const before = (await loadRollout(c.env.DB, site, name)) ?? EMPTY_ROLLOUT;
     if (!created && before.versions.includes(version)) return c.json({ published: false, state: before }, 200);
     const state = applyChange(before, { action: 'publish', version });
     if ('error' in state) throw new ApiError(409, ErrorCode.Conflict, state.error);
-    await recordChange(c.env.CONFIG, c.env.DB, site, name, 'publish', { version, sha256: sha }, state, now);
+    await recordChange(c.env.DB, site, name, 'publish', { version, sha256: sha }, state, now);
     return c.json({ published: true, state }, 201);
   })
   .post('/:name/rollout', async (c) => {
     const site = await siteId(c.env, c.req.param('site'));
     const name = modelName(c.req.param('name'));
     const change = await body(c.req.raw, RolloutChange);
-    const before = await loadRollout(c.env.CONFIG, site, name);
+    const before = await loadRollout(c.env.DB, site, name);
     if (!before) throw new ApiError(404, ErrorCode.NotFound, `no model "${name}"`);
     const state = applyChange(before, change);
     if ('error' in state) throw new ApiError(409, ErrorCode.Conflict, state.error);
     const { action, ...detail } = change;
-    await recordChange(c.env.CONFIG, c.env.DB, site, name, action, detail, state, Date.now());
+    await recordChange(c.env.DB, site, name, action, detail, state, Date.now());
     return c.json({ state });
   })
   .get('/:name', async (c) => {
-    const state = await loadRollout(c.env.CONFIG, await siteId(c.env, c.req.param('site')), modelName(c.req.param('name')));
+    const state = await loadRollout(c.env.DB, await siteId(c.env, c.req.param('site')), modelName(c.req.param('name')));
     if (!state) throw new ApiError(404, ErrorCode.NotFound, 'no such model');
     return c.json({ state });
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyFeatures, expire, featureValues, observe, FEATURE_SESSION_MS, MAX_FEATURE_ITEMS } from './feature-state.ts';
+import { emptyFeatures, expire, featureMatrix, featureValues, observe, FEATURE_SESSION_MS, MAX_FEATURE_ITEMS } from './feature-state.ts';
 
 const DAY = 86_400_000;
 const view = (item_id: string, category?: string) => ({ type: 'track' as const, properties: { item_id, ...(category ? { category } : {}) } });
@@ -15,6 +15,23 @@ describe('on-device feature state', () => {
     const v = featureValues(s, { id: 'a', category: 'shoes' }, t + 4);
     expect(v).toMatchObject({ item_affinity: Math.log1p(2), item_seen: 1, category_affinity: Math.log1p(3), total_activity: Math.log1p(4), position_2: 0, position_3: 0 });
     expect(featureValues(s, { id: 'zzz' }, t + 4)).toMatchObject({ item_affinity: 0, item_seen: 0, category_affinity: 0 });
+  });
+
+  it('featureMatrix fills every candidate\'s row with exactly featureValues\' numbers, in the columns asked for', () => {
+    const s = emptyFeatures();
+    const t = 5 * DAY;
+    observe(s, { type: 'page', properties: {} }, t);
+    for (const [id, c, at] of [['a', 'shoes', 0], ['a', 'shoes', 1], ['b', 'hats', 2], ['c', 'shoes', 3], ['a', undefined, 4]] as const) observe(s, view(id, c), t + at * 1000);
+    const candidates = [{ id: 'a', category: 'shoes' }, { id: 'zzz' }, { id: 'b', category: 'hats' }, { id: 'c', category: 'nope' }];
+    const columns = ['total_activity', 'item_affinity', 'position_3', 'item_seen', 'session_depth', 'category_affinity', 'item_recency_days', 'position_2'];
+    const now = t + 60_000;
+    const m = featureMatrix(s, candidates, columns, now)!;
+    const expected = candidates.flatMap((c) => { const v = featureValues(s, c, now); return columns.map((name) => Math.fround(v[name]!)); });
+    expect(Array.from(m)).toEqual(expected);
+    expect(new Set(expected).size).toBeGreaterThan(5);
+    const reused = new Float32Array(candidates.length * columns.length);
+    expect(featureMatrix(s, candidates, columns, now, reused)).toBe(reused);
+    expect(featureMatrix(s, candidates, ['item_affinity', 'favourite_colour'], now)).toBeUndefined();
   });
 
   it('tracks session depth from page views and restarts it after 30 minutes idle', () => {

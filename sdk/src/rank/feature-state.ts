@@ -86,3 +86,39 @@ export function featureValues(state: FeatureState, candidate: { id: string; cate
     position_3: 0,
   };
 }
+
+/**
+ * The model's input matrix for all candidates at once, row-major (`columns[i]` names column i), into
+ * `out` when it has the right length: the same values as {@link featureValues}, with the visitor's
+ * total counted once per call and no object per candidate. `undefined` when a column is not a known feature.
+ *
+ * @example
+ * featureMatrix(state, candidates, ['item_affinity', 'item_seen'], Date.now());
+ */
+export function featureMatrix(state: FeatureState, candidates: readonly { id: string; category?: string }[], columns: readonly string[], now: number, out?: Float32Array): Float32Array | undefined {
+  const width = columns.length;
+  const data = out?.length === candidates.length * width ? out : new Float32Array(candidates.length * width);
+  let total = 0;
+  for (const k in state.items) total += state.items[k]!.n;
+  const depth = now - state.session.last > FEATURE_SESSION_MS ? 0 : state.session.depth;
+  for (let r = 0; r < candidates.length; r++) {
+    const c = candidates[r]!;
+    const item = state.items[c.id];
+    const category = c.category ? state.categories[c.category] : undefined;
+    for (let j = 0; j < width; j++) {
+      let v: number;
+      switch (columns[j]) {
+        case 'item_affinity': v = Math.log1p(item?.n ?? 0); break;
+        case 'item_seen': v = item ? 1 : 0; break;
+        case 'category_affinity': v = Math.log1p(category?.n ?? 0); break;
+        case 'total_activity': v = Math.log1p(total); break;
+        case 'item_recency_days': v = item ? (now - item.t) / DAY_MS : -1; break;
+        case 'session_depth': v = depth; break;
+        case 'position_2': case 'position_3': v = 0; break;
+        default: return undefined;
+      }
+      data[r * width + j] = v;
+    }
+  }
+  return data;
+}

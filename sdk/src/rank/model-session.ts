@@ -44,7 +44,8 @@ export async function createSession(
     if (!('error' in tiny)) {
       return {
         runtime: 'tiny',
-        score: async (data, rows, width) => tiny.run({ data, dims: [rows, width] }).data,
+        // A copy of the plan's buffer (rows floats): two ranks in one tick must not share it.
+        score: async (data, rows, width) => tiny.run({ data, dims: [rows, width] }).data.slice(),
       };
     }
     if (runtime === 'tiny' || tiny.error === 'malformed') throw new Error(tiny.message);

@@ -44,6 +44,8 @@ export interface PersonalizeOptions {
   model: string;
   /** Longest a `rank` call waits for the model before returning the page's order (default 800 ms). */
   timeoutMs?: number;
+  /** A page living longer re-checks its assignment (kill switch, rollback) before a rank, in the background (default 30 s). */
+  recheckSeconds?: number;
   /** Drop on-device interaction counts older than this (default 30 days). */
   ttlDays?: number;
   /** `auto` (default): the tiny runtime when it can run the model, onnxruntime-web otherwise. */

@@ -3,7 +3,7 @@ import { loadChunk } from '../load-chunk.ts';
 import { reportError, setErrorHandler } from '../safe.ts';
 import type { ChunkHost } from '../chunk-host.ts';
 import type { Candidate, Explanation, PersonalizeOptions, RankResult, RankSource } from './rank-types.ts';
-import { emptyFeatures, expire, featureValues, observe, type FeatureState } from './feature-state.ts';
+import { emptyFeatures, expire, featureMatrix, observe, type FeatureState } from './feature-state.ts';
 import { readFeatures, writeFeatures } from './feature-store.ts';
 import { createSession, sha256Hex, type ModelSession, type ServedManifest } from './model-session.ts';
 import { contributions } from './explain-top.ts';
@@ -12,6 +12,12 @@ import { contributions } from './explain-top.ts';
 export const DEFAULT_RANK_TIMEOUT_MS = 800;
 /** The core's new events are counted and written this often: a burst of events costs one IndexedDB write. */
 export const FEATURE_WRITE_DELAY_MS = 250;
+/**
+ * A page that lives longer than this re-checks its assignment before a rank (in the background; that
+ * rank still uses the model it has), so a kill switch or rollback reaches it too. Each check is a
+ * conditional request (ETag → 304) the gateway answers from its strongly consistent state.
+ */
+export const DEFAULT_RECHECK_SECONDS = 30;
 /** Names of the outcome events (ordinary events; they carry model name and version, never features). */
 export const IMPRESSION_EVENT = 'Slot Impression';
 export const CLICK_EVENT = 'Slot Click';
@@ -70,22 +76,37 @@ export async function createRanker(host: ChunkHost, persist: () => boolean, visi
   writeTimer = setInterval(drain, FEATURE_WRITE_DELAY_MS);
 
   const base = ctx.endpoint.replace(/\/$/, '');
-  const load = async (manifest: ServedManifest, url: string): Promise<ModelSession | Failure> => {
-    const response = await fetch(base + url);
-    if (!response.ok) return { failed: 'unavailable' };
-    const bytes = await response.arrayBuffer();
-    if ((await sha256Hex(bytes)) !== manifest.sha256) return { failed: 'tampered' };
-    try {
-      return await createSession(new Uint8Array(bytes), manifest, ctx.personalize.runtime ?? 'auto', () => loadChunk(ctx.endpoint, 'ort'));
-    } catch (error) {
-      reportError(error);
-      return { failed: 'unsupported' };
+  // Sessions by the file's SHA-256: a re-check that assigns the same file keeps its session, and a
+  // rollback to a version this page already ran needs no second download.
+  const sessions = new Map<string, Promise<ModelSession | Failure>>();
+  const load = (manifest: ServedManifest, url: string): Promise<ModelSession | Failure> => {
+    let session = sessions.get(manifest.sha256);
+    if (!session) {
+      session = (async (): Promise<ModelSession | Failure> => {
+        const response = await fetch(base + url);
+        if (!response.ok) return { failed: 'unavailable' };
+        const bytes = await response.arrayBuffer();
+        if ((await sha256Hex(bytes)) !== manifest.sha256) return { failed: 'tampered' };
+        try {
+          return await createSession(new Uint8Array(bytes), manifest, ctx.personalize.runtime ?? 'auto', () => loadChunk(ctx.endpoint, 'ort'));
+        } catch (error) {
+          reportError(error);
+          return { failed: 'unsupported' };
+        }
+      })();
+      sessions.set(manifest.sha256, session);
+      // A failure is not kept: the next assignment may fetch the file again.
+      void session.then((s) => 'failed' in s && sessions.delete(manifest.sha256), () => sessions.delete(manifest.sha256));
     }
+    return session;
   };
+  let checkedAt = 0;
   const loadModel = async (): Promise<Loaded | Failure> => {
+    checkedAt = Date.now();
     // The canary bucket, hashed here: the visitor id never goes into a URL (same hash as the gateway's visitorBucket).
     const digest = new DataView(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${ctx.personalize.model}:${ctx.visitorId()}`)));
     const q = `?key=${encodeURIComponent(ctx.writeKey)}&b=${digest.getUint32(0) % 10_000}`;
+    // The gateway serves assignments `no-cache` with an ETag: the browser revalidates every time (304).
     const response = await fetch(`${base}/v1/models/${encodeURIComponent(ctx.personalize.model)}${q}`, { credentials: 'include' });
     if (!response.ok) return { failed: 'unavailable' };
     const a = (await response.json()) as { killed: boolean; cohort: string; manifest: ServedManifest | null; url: string | null; shadow: { manifest: ServedManifest; url: string } | null };
@@ -96,19 +117,22 @@ export async function createRanker(host: ChunkHost, persist: () => boolean, visi
     const shadow = a.shadow ? await load(a.shadow.manifest, a.shadow.url).catch(() => undefined) : undefined;
     return { session, manifest: a.manifest, cohort: a.cohort, ...(shadow && !('failed' in shadow) ? { shadow: { session: shadow, manifest: a.shadow!.manifest } } : {}) };
   };
+  let rechecking = false;
+  /** In the background: a fresh assignment replaces the current one once it is ready; a network failure keeps it. */
+  const recheck = () => {
+    rechecking = true;
+    loadModel()
+      .then((m) => { if (!('failed' in m && m.failed === 'unavailable' && ready && !('failed' in ready))) model = Promise.resolve((ready = m)); })
+      .catch(reportError)
+      .finally(() => (rechecking = false));
+  };
 
+  // The input columns of a manifest, in column order (resolved once per model).
+  const columnsOf = new WeakMap<ServedManifest, string[]>();
   const matrix = (manifest: ServedManifest, candidates: Candidate[], now: number): Float32Array | undefined => {
-    const width = manifest.featureSpec.length;
-    const data = new Float32Array(candidates.length * width);
-    for (const [r, c] of candidates.entries()) {
-      const values = featureValues(state, c, now);
-      for (const f of manifest.featureSpec) {
-        const v = values[f.name];
-        if (v === undefined) return undefined;
-        data[r * width + f.column] = v;
-      }
-    }
-    return data;
+    let columns = columnsOf.get(manifest);
+    if (!columns) columnsOf.set(manifest, (columns = [...manifest.featureSpec].sort((a, b) => a.column - b.column).map((f) => f.name)));
+    return featureMatrix(state, candidates, columns, now);
   };
 
   const outcome = (slot: string, items: Candidate[], scores: number[] | null, source: RankSource, loaded?: Loaded, extra: Record<string, unknown> = {}): RankResult => {
@@ -133,6 +157,7 @@ export async function createRanker(host: ChunkHost, persist: () => boolean, visi
       const loaded = ready ?? (await Promise.race([model, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ctx.personalize.timeoutMs ?? DEFAULT_RANK_TIMEOUT_MS)))]));
       clearTimeout(timer);
       if (loaded === 'timeout') return outcome(slot, given, null, 'timeout');
+      if (ready && !rechecking && Date.now() - checkedAt > (ctx.personalize.recheckSeconds ?? DEFAULT_RECHECK_SECONDS) * 1000) recheck();
       if ('failed' in loaded) return outcome(slot, given, null, loaded.failed);
       const now = Date.now();
       expire(state, now, ttl);

@@ -24,10 +24,10 @@ function cohortOf(state: RolloutState, version: string): string {
 
 async function ModelSection(props: { ctx: PageContext; name: string }) {
   const { ctx, name } = props;
-  const [state, history] = await Promise.all([loadRollout(ctx.env.CONFIG, ctx.site.id, name), modelHistory(ctx.env.DB, ctx.site.id, name) as Promise<Change[]>]);
+  const [state, history] = await Promise.all([loadRollout(ctx.env.DB, ctx.site.id, name), modelHistory(ctx.env.DB, ctx.site.id, name) as Promise<Change[]>]);
   const site = encodeURIComponent(ctx.site.id);
   if (!state) return <section data-model={name}><h2>{name}</h2><p>Versions are stored but no rollout state exists yet.</p></section>;
-  const manifests = await Promise.all(state.versions.map((v) => loadManifest(ctx.env.CONFIG, ctx.site.id, name, v)));
+  const manifests = await Promise.all(state.versions.map((v) => loadManifest(ctx.env.CONFIG, ctx.env.DB, ctx.site.id, name, v)));
   const admin = ctx.role === 'admin';
   const canaryShare = state.killed ? 0 : state.canary ? state.canary.percent : 0;
   return (
@@ -146,7 +146,7 @@ async function change(ctx: PageContext, form: FormData, make: (state: RolloutSta
   const name = String(form.get('model') ?? '');
   const back = `/console/models?site=${encodeURIComponent(ctx.site.id)}`;
   if (!MODEL_NAME.test(name)) return { redirect: back, flash: 'No such model.' };
-  const before = await loadRollout(ctx.env.CONFIG, ctx.site.id, name);
+  const before = await loadRollout(ctx.env.DB, ctx.site.id, name);
   if (!before) return { redirect: back, flash: 'No such model.' };
   const request = make(before);
   const state = applyChange(before, request);
@@ -154,7 +154,7 @@ async function change(ctx: PageContext, form: FormData, make: (state: RolloutSta
   const { action, ...detail } = request;
   const now = Date.now();
   try {
-    await recordChange(ctx.env.CONFIG, ctx.env.DB, ctx.site.id, name, action, detail, state, now);
+    await recordChange(ctx.env.DB, ctx.site.id, name, action, detail, state, now);
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) return { redirect: back, flash: 'Not changed: another change was made at the same time; reload and retry.' };
     throw error;
