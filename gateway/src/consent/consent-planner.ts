@@ -6,6 +6,7 @@ import { loadLivePolicy, type LivePolicy } from './live-policy.ts';
 import { defaultLivePolicy } from './default-policy.ts';
 import { loadGvl } from './live-gvl.ts';
 import { requestLocation } from './request-location.ts';
+import { relayedLocation } from '../sources/relayed/index.ts';
 
 /** Decides consent for every event of one request under the site's live policy. */
 export interface ConsentPlanner {
@@ -29,14 +30,28 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   return {
     live,
     verdict(event, destinationKey) {
-      const key = JSON.stringify(event.consent ?? null);
+      // Server sources: each event is placed where its end user is (sources/relayed/), not at the server.
+      const placed = relayedLocation(request, event, live.policy);
+      const key = JSON.stringify([event.consent ?? null, placed ?? null]);
       let evaluation = memo.get(key);
       if (!evaluation) {
         const signals = decodeSignals(event.consent, secGpc);
-        evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location, destinations, gvl });
+        evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location: placed?.location ?? location, destinations, gvl });
+        if (placed?.basis === 'unknown') evaluation = withoutStandIn(evaluation);
         memo.set(key, evaluation);
       }
       return evaluation.destinations[destinationKey]!;
     },
   };
+}
+
+/** An unknown place was read as the strictest jurisdiction through a stand-in location: the receipts name the jurisdiction, not the stand-in. */
+function withoutStandIn(evaluation: Evaluation): Evaluation {
+  const destinations = Object.fromEntries(
+    Object.entries(evaluation.destinations).map(([key, verdict]) => {
+      const { id, model } = verdict.receipt.jurisdiction;
+      return [key, { ...verdict, receipt: { ...verdict.receipt, jurisdiction: { id, model } } }];
+    }),
+  );
+  return { ...evaluation, destinations };
 }
