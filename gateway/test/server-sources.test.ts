@@ -230,21 +230,26 @@ describe('server sources are placed by their end users, never by the sending ser
     expect(items(server.sent, 'meta').map((i) => i.eventId)).toEqual([us.eventId]);
     expect((items(server.sent, 'meta')[0]!.item as any).user_data.client_ip_address).toBe('192.0.2.0');
 
-    // A browser's claim of an IP and a place is ignored: its connection's stand (a US edge, its own IP).
+    // A browser cannot claim an IP or a place: such an event is rejected (the others go on), and its connection's stand.
     const { sent, queue } = recordingQueue();
     const browserEvent = event({ country: 'DE' });
+    const { ip: _ip, location: _location, ...ownContext } = event({}).context;
+    const plain = { ...event({}), context: ownContext };
     const request = new Request(`https://gw.example/v1/batch?key=${writeKey}`, {
       method: 'POST',
       headers: { origin: 'https://shop.example', 'content-type': 'text/plain', 'cf-connecting-ip': '203.0.113.200' },
-      body: JSON.stringify({ sentAt: new Date().toISOString(), events: [browserEvent] }),
+      body: JSON.stringify({ sentAt: new Date().toISOString(), events: [browserEvent, plain] }),
       cf: { country: 'US' },
     } as RequestInit);
     const ctx = createExecutionContext();
     const response = await worker.fetch(request, { ...(env as Env), ...ALL_QUEUES(queue as Queue) } as Env, ctx);
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(200);
+    const answer = (await response.json()) as { accepted: number; rejected: Array<{ index: number; message: string }> };
+    expect(answer).toMatchObject({ accepted: 1, rejected: [{ index: 0 }] });
+    expect(answer.rejected[0]!.message).toContain('context.ip');
     const browserItems = await perItem(sent);
-    expect(items(browserItems, 'meta').map((i) => i.eventId)).toEqual([browserEvent.eventId]);
+    expect(items(browserItems, 'meta').map((i) => i.eventId)).toEqual([plain.eventId]);
     expect((items(browserItems, 'meta')[0]!.item as any).user_data.client_ip_address).toBe('203.0.113.0');
     expect(JSON.stringify(browserItems)).not.toContain('192.0.2.');
   });
