@@ -127,12 +127,7 @@ function collector() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ state, server, url: `http://127.0.0.1:${server.address().port}` })));
 }
 
-/**
- * One page load: init, 1,000 tracks, navigate away. `afterReady`: for libraries that load
- * asynchronously (`benchLib.ready`), the tracks start once the library says it is ready, as on a
- * page whose events come after load; otherwise they start right after init.
- */
-async function runOnce(browser, target, name, html, afterReady = false) {
+async function runOnce(browser, target, name, html) {
   target.state.page = html;
   target.state.markers.clear();
   target.state.posts = 0;
@@ -141,17 +136,16 @@ async function runOnce(browser, target, name, html, afterReady = false) {
     const page = await context.newPage();
     await page.goto(`${target.url}/page.html`);
     await page.waitForFunction(() => window.benchLib, undefined, { timeout: 5000 });
-    const init = await page.evaluate((url) => {
-      const t0 = performance.now();
-      window.benchLib.init(url);
-      return performance.now() - t0;
-    }, target.url);
-    if (afterReady) await page.evaluate(() => Promise.race([window.benchLib.ready?.(), new Promise((r) => setTimeout(r, 10_000))]));
-    const track = await page.evaluate((n) => {
-      const t1 = performance.now();
-      for (let i = 0; i < n; i++) window.benchLib.track(`bm-${i}`);
-      return performance.now() - t1;
-    }, EVENTS);
+    const [init, track] = await page.evaluate(
+      ([url, n]) => {
+        const t0 = performance.now();
+        window.benchLib.init(url);
+        const t1 = performance.now();
+        for (let i = 0; i < n; i++) window.benchLib.track(`bm-${i}`);
+        return [t1 - t0, performance.now() - t1];
+      },
+      [target.url, EVENTS],
+    );
     await page.goto('about:blank');
     await new Promise((r) => setTimeout(r, DRAIN_MS));
     return { init, track, received: target.state.markers.size, posts: target.state.posts };
@@ -190,18 +184,12 @@ try {
         break;
       }
     }
-    // Libraries that load asynchronously: the same runs with the tracks after they are ready.
-    const readyRuns = [];
-    if (runs.length === RUNS && html.includes('ready:')) {
-      for (let i = 0; i < RUNS; i++) readyRuns.push(await runOnce(browser, target, name, html, true).catch(() => ({ received: 0 })));
-    }
     if (runs.length === RUNS) {
-      const afterReady = readyRuns.length ? Math.min(...readyRuns.map((r) => r.received)) : undefined;
       const posts = Math.max(...runs.map((r) => r.posts));
       const received = Math.min(...runs.map((r) => r.received));
       // 0 delivered says nothing about a library that never talked to this collector.
       const why = received > 0 ? '' : posts === 0 ? '  (sent nothing before the page left: still loading, or waits for a vendor CDN/config service)' : '  (sent, but bodies not readable here (compressed) or not accepted by Sluice)';
-      rows.push({ name, init: median(runs.map((r) => r.init)), track: median(runs.map((r) => r.track)), received, afterReady, why });
+      rows.push({ name, init: median(runs.map((r) => r.init)), track: median(runs.map((r) => r.track)), received, why });
     }
   }
 } finally {
@@ -212,10 +200,9 @@ try {
 
 console.log(`Chromium headless, ${RUNS} runs (median time; worst delivery), ${EVENTS} track calls, then navigate away.`);
 console.log('Delivery counts events that reached the local collector within 3 s after leaving the page');
-console.log('(analytics-next and RudderStack: events the local Sluice gateway accepted on /segment/v1).');
-console.log('"after ready": the same, with the tracks once an asynchronously loading library is ready (events after page load).\n');
-console.log(`${'library'.padEnd(36)}${'init ms'.padStart(10)}${'1000×track ms'.padStart(16)}${'delivered'.padStart(12)}${'after ready'.padStart(13)}`);
+console.log('(analytics-next and RudderStack: events the local Sluice gateway accepted on /segment/v1).\n');
+console.log(`${'library'.padEnd(36)}${'init ms'.padStart(10)}${'1000×track ms'.padStart(16)}${'delivered'.padStart(12)}`);
 for (const r of rows) {
   if (r.note) console.log(`${r.name.padEnd(36)}${r.note}`);
-  else console.log(`${r.name.padEnd(36)}${r.init.toFixed(1).padStart(10)}${r.track.toFixed(1).padStart(16)}${`${r.received}/${EVENTS}`.padStart(12)}${(r.afterReady === undefined ? '—' : `${r.afterReady}/${EVENTS}`).padStart(13)}${r.why}`);
+  else console.log(`${r.name.padEnd(36)}${r.init.toFixed(1).padStart(10)}${r.track.toFixed(1).padStart(16)}${`${r.received}/${EVENTS}`.padStart(12)}${r.why}`);
 }

@@ -58,8 +58,6 @@ export const libraries = {
           );
         },
         track: (marker) => analytics.track('Signed Up', { marker }),
-        // Resolves once its plugins (the Segment.io destination) are loaded: the second delivery column tracks after this.
-        ready: () => analytics.ready(),
       };`,
   },
   '@rudderstack/analytics-js': {
@@ -74,7 +72,6 @@ export const libraries = {
       window.benchLib = {
         init: (url) => analytics.load('wk_bench_0001', url + '/segment', { configUrl: url, logLevel: 'ERROR' }),
         track: (marker) => analytics.track('Signed Up', { marker }),
-        ready: () => new Promise((resolve) => analytics.ready(resolve)),
       };`,
   },
 };
