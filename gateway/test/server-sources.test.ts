@@ -9,6 +9,9 @@ import type { PartitionManifest } from '../src/destinations/warehouse/warehouse-
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { recordingQueue, perItem, auditFor, type QueuedItem } from './consent-fixtures.ts';
 import { ADMIN, queued, received, runQueue, scopedIds, seed, siteWithAll, type SinkName } from './destinations.ts';
+import { aggregateShard } from '../src/reports/count-aggregates.ts';
+import { AGGREGATE_SHARDS } from '../src/reports/privacy-unit.ts';
+import { seedReportSite, dayOf } from './reports-fixtures.ts';
 
 /**
  * Server sources (write key + source secret): Segment `integrations` switches narrow what consent
@@ -252,5 +255,24 @@ describe('server sources are placed by their end users, never by the sending ser
     expect(items(browserItems, 'meta').map((i) => i.eventId)).toEqual([plain.eventId]);
     expect((items(browserItems, 'meta')[0]!.item as any).user_data.client_ip_address).toBe('203.0.113.0');
     expect(JSON.stringify(browserItems)).not.toContain('192.0.2.');
+  });
+});
+
+describe('aggregates count a server source’s events where their end users are', () => {
+  it('an EEA or unplaced end user without a signal is not counted; a US one is, under its own country', async () => {
+    const id = 'relayed-reports';
+    const writeKey = 'wk_relayed_reports_01';
+    const site = await seedReportSite(id);
+    await seed({ ...site, sourceSecret: 'SOURCE_SECRET_TEST' } as SiteConfig, writeKey);
+    const visit = (n: number, context: Record<string, unknown>) => ({ ...order({ anonymousId: `relayed-visitor-${n}` }, { campaign: { name: 'spring' }, ...context }), context: { campaign: { name: 'spring' }, ...context } });
+    const { body } = await segmentBatch(writeKey, [visit(1, { location: { country: 'DE' } }), visit(2, { location: { country: 'US', region: 'NY' } }), visit(3, { location: { country: 'FR' } }), visit(4, {})]);
+    expect(body.accepted).toBe(4);
+    const day = dayOf(Date.now());
+    const rows = (await Promise.all(Array.from({ length: AGGREGATE_SHARDS }, (_, i) => aggregateShard(env as Env, id, i).totals(day, day)))).flat();
+    const counted = rows.filter((r) => r.units > 0).map((r) => JSON.parse(r.partition) as Record<string, string>);
+    // Only the US visitor: the request itself came from a US server, which used to count all four.
+    expect(rows.reduce((n, r) => n + r.units, 0)).toBe(1);
+    expect(counted[0]).toMatchObject({ event: 'Purchase', utmCampaign: 'spring' });
+    expect(counted[0]!.countryGroup).not.toBe('eu');
   });
 });

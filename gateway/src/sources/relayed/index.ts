@@ -9,3 +9,4 @@ export { takeRelayedFacts } from './take-relayed-facts.ts';
 export { withRelayedFacts } from './with-relayed-facts.ts';
 export { relayedLocation, serverSourceLocation, type PlacedEvent } from './relayed-location.ts';
 export { strictestLocation } from './strictest-location.ts';
+export { perEventPlace } from './per-event-place.ts';
