@@ -31,7 +31,8 @@ const lostResponses = new Set<string>();
 beforeAll(async () => {
   metaSink = await startMetaSink();
   const port = await freePort();
-  const site = { ...demoSiteConfig(port), sourceSecret: 'SOURCE_SECRET_E2E', destinations: { ...demoSiteConfig(port).destinations, lake: { type: 'warehouse' } } };
+  // Server messages that relay no context.location are placed by the site's default (else the strictest reading).
+  const site = { ...demoSiteConfig(port), sourceSecret: 'SOURCE_SECRET_E2E', serverSourceLocation: 'US', destinations: { ...demoSiteConfig(port).destinations, lake: { type: 'warehouse' } } };
   gateway = await startGateway({
     port,
     kv: demoKvEntries(port, site),
@@ -134,4 +135,57 @@ it('analytics-node and rudder-sdk-node deliver every event once, hashed, through
   // No clear email anywhere in the files, and no full IP.
   const raw = (await duck.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${glob}') WHERE page_url LIKE '%@%' OR properties::VARCHAR LIKE '%@%' OR ip_truncated NOT LIKE '%.0'`)).getRowObjects();
   expect(raw[0]!.n).toBe(0);
+});
+
+it('analytics-node’s integrations switches and relayed context narrow what reaches the Meta sink and the warehouse', async () => {
+  const segment = new Analytics({ writeKey: SERVER_WRITE_KEY, host: gateway.url, path: '/segment/v1/batch', flushAt: 10, flushInterval: 200, maxRetries: 2 });
+  const tag = `integrations-${Date.now()}`;
+  const order = (n: number) => ({ userId: `${tag}-${n}`, event: 'Order Completed', properties: { revenue: n, currency: 'EUR', order_id: `${tag}-${n}` } });
+  const ids: string[] = [];
+  const track = (params: Parameters<typeof segment.track>[0]) =>
+    new Promise<void>((resolve, reject) => segment.track(params, (error, ctx) => (error ? reject(error) : (ids.push(ctx!.event.messageId!), resolve()))));
+  await Promise.all([
+    // Meta only.
+    track({ ...order(1), integrations: { All: false, 'Facebook Conversions API': true } }),
+    // Everything but Meta; the server relays its end user's IP and place.
+    track({ ...order(2), integrations: { 'Facebook Conversions API': false }, context: { ip: '203.0.113.77', location: { country: 'United States' } } }),
+    // Names Sluice has no destination for change nothing.
+    track({ ...order(3), integrations: { 'Some Email Tool': false } }),
+    // An EEA end user relayed by the (US-configured) server, no consent: consent denies Meta whatever the switches say.
+    track({ ...order(4), integrations: { All: true, 'Facebook Conversions API': true, Warehouses: true }, context: { location: { country: 'Germany' } } }),
+  ]);
+  await segment.closeAndFlush({ timeout: 30_000 });
+  const metaIds = () => sinkEvents().filter((e) => (e as MetaEvent & { custom_data?: { order_id?: string } }).custom_data?.order_id?.startsWith(tag));
+  await expect.poll(() => metaIds().length, { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+  await new Promise((r) => setTimeout(r, 1500));
+  const orderIds = (events: Array<{ custom_data?: { order_id?: string } }>) => events.map((e) => e.custom_data!.order_id).sort();
+  expect(orderIds(metaIds() as never)).toEqual([`${tag}-1`, `${tag}-3`]);
+
+  let rows: Array<{ properties: { orderId?: string } | null; ip_truncated: string | null }> = [];
+  await expect
+    .poll(
+      async () => {
+        await admin('lake/flush', 'POST');
+        const manifests = ((await (await admin('lake/manifests')).json()) as { manifests: Array<{ files: Array<{ key: string }> }> }).manifests;
+        const dir = mkdtempSync(join(tmpdir(), 'sluice-lake-int-'));
+        for (const file of manifests.flatMap((m) => m.files)) {
+          const path = join(dir, file.key);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, Buffer.from(await (await admin(`lake/objects/${file.key}`)).arrayBuffer()));
+        }
+        const duck = await (await DuckDBInstance.create(':memory:')).connect();
+        const found = (await duck.runAndReadAll(`SELECT properties, ip_truncated FROM read_parquet('${dir}/events/**/*.parquet', union_by_name = true) WHERE properties::VARCHAR LIKE '%${tag}%'`)).getRowObjects();
+        rows = found.map((r) => ({ properties: JSON.parse(String(r.properties)), ip_truncated: r.ip_truncated as string | null }));
+        return rows.length;
+      },
+      { timeout: 30_000, interval: 1000 },
+    )
+    .toBe(2);
+  await new Promise((r) => setTimeout(r, 1500));
+  // The warehouse got 2 and 3: not 1 (switched off), not 4 (the EEA user gave no measurement consent).
+  expect(rows.map((r) => r.properties?.orderId).sort()).toEqual([`${tag}-2`, `${tag}-3`]);
+  // The relayed end-user IP landed truncated; the server's own connection gave none.
+  expect(rows.find((r) => r.properties?.orderId === `${tag}-2`)!.ip_truncated).toBe('203.0.113.0');
+  expect(rows.find((r) => r.properties?.orderId === `${tag}-3`)!.ip_truncated).toBeNull();
+  expect(ids).toHaveLength(4);
 });

@@ -15,6 +15,8 @@ const SERVER_KEY = `${WRITE_KEY}:${SECRET}`;
 const lakeSite = {
   ...site,
   sourceSecret: 'SOURCE_SECRET_TEST',
+  // Server messages here relay no context.location: placed in the US by the site's default (else the strictest reading).
+  serverSourceLocation: 'US',
   destinations: { ...site.destinations, lake: { type: 'warehouse' } },
 } as typeof site;
 

@@ -22,7 +22,22 @@ export const Utm = z.strictObject({
 });
 export type Utm = z.infer<typeof Utm>;
 
-/** Where and how an event happened. The gateway adds the IP itself; clients cannot set it. */
+/**
+ * Where the end user was, as an authenticated server source relays it (`context.location`): ISO
+ * 3166-1 alpha-2 country and subdivision (`CA` or `US-CA`). Honoured only from server sources.
+ */
+export const RelayedLocation = z.strictObject({
+  country: z.string().regex(/^[A-Za-z]{2}$/).optional(),
+  region: z.string().regex(/^([A-Za-z]{2}-)?[A-Za-z0-9]{1,3}$/).optional(),
+});
+export type RelayedLocation = z.infer<typeof RelayedLocation>;
+
+/**
+ * Where and how an event happened. For browsers the gateway takes the IP and location from the
+ * connection itself; `ip` and `location` are read only from authenticated server sources (write key
+ * + source secret), which relay their end users' (gateway `sources/`), and removed from every event
+ * at ingest before anything else sees it.
+ */
 export const EventContext = z.strictObject({
   page: z
     .strictObject({ url: text.optional(), referrer: text.optional(), title: z.string().max(512).optional() })
@@ -44,5 +59,9 @@ export const EventContext = z.strictObject({
     })
     .optional(),
   sessionId: z.string().max(64).optional(),
+  /** The end user's IP as a server source saw it (ignored from browsers); minimized like any IP. */
+  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** The end user's location as a server source knows it (ignored from browsers). */
+  location: RelayedLocation.optional(),
 });
 export type EventContext = z.infer<typeof EventContext>;

@@ -33,9 +33,16 @@ describe('Event', () => {
     expect(result.error!.issues[0]!.path).toEqual(['user']);
   });
 
-  it('lets clients send the raw consent signals but never an IP address', () => {
-    expect(Event.safeParse({ ...valid, context: { ip: '1.2.3.4' } }).success).toBe(false);
+  it('lets clients send the raw consent signals; a relayed IP and location only in their exact shapes', () => {
     expect(Event.safeParse({ ...valid, consent: { consentMode: { ad_storage: 'yes' } } }).success).toBe(false);
+    // context.ip / context.location are for server sources (the gateway rejects them from browsers, sources/relayed/).
+    expect(Event.safeParse({ ...valid, context: { ip: '203.0.113.9', location: { country: 'DE', region: 'BE' } } }).success).toBe(true);
+    expect(Event.safeParse({ ...valid, context: { ip: '2001:db8::1' } }).success).toBe(true);
+    expect(Event.safeParse({ ...valid, context: { ip: 'ada@example.org' } }).success).toBe(false);
+    expect(Event.safeParse({ ...valid, context: { location: { country: 'Germany' } } }).success).toBe(false);
+    expect(Event.safeParse({ ...valid, context: { location: { city: 'Berlin' } } }).success).toBe(false);
+    expect(Event.safeParse({ ...valid, integrations: { All: false, 'Google Analytics 4': true } }).success).toBe(true);
+    expect(Event.safeParse({ ...valid, integrations: { All: 'no' } }).success).toBe(false);
   });
 
   it('tolerates the GPP "no section applies" value gppSid: [-1] and normalizes it away', () => {

@@ -26,6 +26,15 @@ const base = {
   user: UserFields.optional(),
   context: EventContext.optional(),
   consent: ConsentSignals.optional(),
+  /**
+   * The sender's per-destination switches (Segment's and RudderStack's `integrations`, names such as
+   * `All`, `Facebook Conversions API`, `Google Analytics 4`): they can only narrow what consent
+   * allows, never widen it (gateway `sources/integrations-skip.ts` maps the names).
+   */
+  integrations: z
+    .record(z.string().min(1).max(128), z.boolean())
+    .refine((switches) => Object.keys(switches).length <= 64, 'at most 64 integrations')
+    .optional(),
 };
 
 export const TrackEvent = z.strictObject({

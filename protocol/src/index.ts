@@ -10,7 +10,7 @@ export { jsonShapeProblem } from './json-shape.ts';
 export { ErrorCode, type ErrorBody, type EventRejection } from './error-codes.ts';
 export { StandardEvent } from './event-names.ts';
 export { UserFields } from './user.ts';
-export { EventContext, ClickIds, Utm } from './context.ts';
+export { EventContext, ClickIds, Utm, RelayedLocation } from './context.ts';
 export { ConsentSignals, ConsentModeState } from './consent-signals.ts';
 export { Event, TrackEvent, PageEvent, IdentifyEvent, type EventType } from './event.ts';
 export { BatchEnvelope, type Batch, type BatchResult } from './batch.ts';

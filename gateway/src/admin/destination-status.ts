@@ -13,13 +13,15 @@ export interface DestinationStatus {
   droppedByConsent: number;
   /** Events sent without their phone number because it is not a valid number of any region (`invalid_phone`). */
   invalidPhone: number;
+  /** Events consent allowed here that the sender's `integrations` switched off (`skipped_integrations`). */
+  skippedByIntegrations: number;
   duplicates: number;
   replayed: number;
   openDeadLetters: number;
   lastErrors: Array<{ at: string; outcome: string; eventId: string; reason: string }>;
 }
 
-const COUNTED = { delivered: 'delivered', retried: 'retried', deadLettered: 'dead_lettered', droppedByConsent: 'dropped_consent', invalidPhone: 'invalid_phone', duplicates: 'duplicate', replayed: 'replayed', expired: 'expired' } as const;
+const COUNTED = { delivered: 'delivered', retried: 'retried', deadLettered: 'dead_lettered', droppedByConsent: 'dropped_consent', invalidPhone: 'invalid_phone', skippedByIntegrations: 'skipped_integrations', duplicates: 'duplicate', replayed: 'replayed', expired: 'expired' } as const;
 
 /** Per-destination status of a site: counts by outcome, open dead letters, last errors with vendor reasons. */
 export async function destinationStatus(env: Env, site: SiteConfig): Promise<Record<string, DestinationStatus>> {

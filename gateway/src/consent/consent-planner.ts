@@ -6,6 +6,7 @@ import { loadLivePolicy, type LivePolicy } from './live-policy.ts';
 import { defaultLivePolicy } from './default-policy.ts';
 import { loadGvl } from './live-gvl.ts';
 import { requestLocation } from './request-location.ts';
+import { relayedLocation } from '../sources/relayed/index.ts';
 
 /** Decides consent for every event of one request under the site's live policy. */
 export interface ConsentPlanner {
@@ -29,11 +30,14 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   // Events of one page share their signals: evaluate each distinct signal set once.
   const memo = new Map<string, Evaluation>();
   const evaluate = (event: Event): Evaluation => {
-    const key = JSON.stringify(event.consent ?? null);
+    // Server sources: each event is placed where its end user is (sources/relayed/), not at the server.
+    const placed = relayedLocation(request, event, live.policy);
+    const key = JSON.stringify([event.consent ?? null, placed ?? null]);
     let evaluation = memo.get(key);
     if (!evaluation) {
       const signals = decodeSignals(event.consent, secGpc);
-      evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location, destinations, gvl });
+      evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location: placed?.location ?? location, destinations, gvl });
+      if (placed?.basis === 'unknown') evaluation = withoutStandIn(evaluation);
       memo.set(key, evaluation);
     }
     return evaluation;
@@ -43,4 +47,15 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
     verdict: (event, destinationKey) => evaluate(event).destinations[destinationKey]!,
     purposes: (event) => evaluate(event).purposes,
   };
+}
+
+/** An unknown place was read as the strictest jurisdiction through a stand-in location: the receipts name the jurisdiction, not the stand-in. */
+function withoutStandIn(evaluation: Evaluation): Evaluation {
+  const destinations = Object.fromEntries(
+    Object.entries(evaluation.destinations).map(([key, verdict]) => {
+      const { id, model } = verdict.receipt.jurisdiction;
+      return [key, { ...verdict, receipt: { ...verdict.receipt, jurisdiction: { id, model } } }];
+    }),
+  );
+  return { ...evaluation, destinations };
 }

@@ -3,7 +3,7 @@ import type { DeliveryMessage } from './delivery-message.ts';
 import { insertRows } from './d1-chunks.ts';
 
 /** What happened to one message at one destination; the per-destination status counts these. */
-export type DeliveryOutcome = 'delivered' | 'retried' | 'dead_lettered' | 'duplicate' | 'dropped_consent' | 'replayed' | 'expired' | 'invalid_phone';
+export type DeliveryOutcome = 'delivered' | 'retried' | 'dead_lettered' | 'duplicate' | 'dropped_consent' | 'replayed' | 'expired' | 'invalid_phone' | 'skipped_integrations';
 
 export interface OutcomeEntry {
   message: Pick<DeliveryMessage, 'siteId' | 'destinationKey' | 'eventId'>;

@@ -20,6 +20,11 @@ export interface RequestFacts {
   issues?: Set<IdentityIssue>;
   /** The ingest request's W3C `traceparent` (observability/), carried on the queued messages. */
   traceparent?: string | undefined;
+  /**
+   * Authenticated server sources: the facts of one event's end user as the payload relays them
+   * (`context.ip`, `context.location`), never the sending server's own (sources/relayed/).
+   */
+  forEvent?(event: Event): RequestFacts;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ConsentReceipt } from '@sluice/consent';
 
 /** What became of one event at one destination, in words a visitor understands. */
-export type Fate = 'queued' | 'delivered' | 'delivered_limited' | 'dropped_by_consent' | 'retrying' | 'dead_lettered' | 'expired' | 'duplicate';
+export type Fate = 'queued' | 'delivered' | 'delivered_limited' | 'dropped_by_consent' | 'retrying' | 'dead_lettered' | 'expired' | 'duplicate' | 'skipped_by_sender';
 
 export interface DestinationFate {
   fate: Fate;
@@ -21,6 +21,8 @@ export function fateOf(consent: { decision: string } | null, attempts: Array<{ o
   if (consent?.decision === 'deny') return 'dropped_by_consent';
   const last = attempts.at(-1)?.outcome;
   if (attempts.some((a) => a.outcome === 'dropped_consent')) return 'dropped_by_consent';
+  // Consent allowed it; the sender's own `integrations` switched this destination off (sources/integrations/).
+  if (attempts.some((a) => a.outcome === 'skipped_integrations')) return 'skipped_by_sender';
   switch (last) {
     case 'delivered':
       return consent?.decision === 'limited' ? 'delivered_limited' : 'delivered';

@@ -5,6 +5,7 @@ import { authenticate, isAllowedOrigin, sourceSecretOf, verifySourceSecret } fro
 import type { SiteConfig } from '../site-config/site-config.ts';
 import { ApiError } from './api-error.ts';
 import { preflight, setCorsHeaders } from './site-cors.ts';
+import { markServerSource } from '../sources/relayed/index.ts';
 
 /** Routes behind the guard find the authenticated site here. */
 export type SiteVariables = { site: SiteConfig };
@@ -26,6 +27,8 @@ export function siteOriginGuard(options: SiteOriginGuardOptions = {}): Middlewar
     const secret = c.req.method === 'OPTIONS' ? null : sourceSecretOf(c.req.raw);
     if (secret !== null) {
       await verifySourceSecret(c.env, site, secret);
+      // Its events relay their end users' IP and location; the server's own are not theirs (sources/relayed/).
+      markServerSource(c.req.raw, site);
       c.set('site', site);
       return next();
     }

@@ -17,6 +17,7 @@ import { enqueueDeliveries } from './enqueue-deliveries.ts';
 import { requestFacts } from './request-facts.ts';
 import { firstOfEachId } from './first-of-each-id.ts';
 import { storage } from './storage-unavailable.ts';
+import { takeRelayedFacts, withRelayedFacts } from '../sources/relayed/index.ts';
 
 /** Events that passed validation (with their index in the request) and the ones that did not. */
 export interface ParsedEvents {
@@ -37,8 +38,10 @@ export interface AcceptedEvents {
  * destination → post-accept hooks. Only our own storage failing throws 503.
  * @example const { result, status } = await acceptEvents(c, site, parsed); return c.json(result, status);
  */
-export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVariables }>, site: SiteConfig, parsed: ParsedEvents): Promise<AcceptedEvents> {
+export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVariables }>, site: SiteConfig, received: ParsedEvents): Promise<AcceptedEvents> {
   const now = Date.now();
+  // A server source's relayed end-user IP and location leave the events before anything sees or stores them (sources/relayed/).
+  const parsed = takeRelayedFacts(c.req.raw, received);
   // The site's minimization and tracking plan (plan/): reject, strip or quarantine per event, before anything is stored.
   const planned = await applyTrackingPlan(c.env, site, parsed, c.req.raw, now);
   const { events, rejected, minimization } = planned;
@@ -72,7 +75,9 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
     // The request's span (observeRequests) rides on the queued messages: the vendor POSTs continue its trace.
     const trace = (c.var as { trace?: TraceContext }).trace;
     const facts = { ...requestFacts(c.req.raw, c.env.GEO_OVERRIDE), ...(trace && { traceparent: formatTraceparent(trace) }) };
-    await enqueueDeliveries(c.env, site, accepted, minimizeFacts(facts, minimization), planner, alongside);
+    // Server sources: per event, the end user's relayed facts (minimized the same way), never the server's own.
+    const relayed = withRelayedFacts(c.req.raw, minimizeFacts(facts, minimization), (f) => minimizeFacts(f, minimization));
+    await enqueueDeliveries(c.env, site, accepted, relayed, planner, alongside);
     metrics.counted();
   } catch (error) {
     // Nothing was accepted: give the ids back so the client's retry is not taken for a repeat

@@ -12,6 +12,7 @@ import { prepareItem } from '../destinations/prepare-item.ts';
 import type { ConsentPlanner } from '../consent/consent-planner.ts';
 import { auditStatements, receiptsByHash, type AuditRow } from '../consent/write-audit.ts';
 import { storage } from './storage-unavailable.ts';
+import { integrationsSkip } from '../sources/integrations/index.ts';
 
 export { QUEUE_SEND_BATCH_MAX } from '../delivery/queue-for.ts';
 
@@ -50,8 +51,11 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
     const destination = destinationFor(config);
     const items: DeliveryBatchItem[] = [];
     for (const event of events) {
+      // Server sources: this event's end user's facts, not the sending server's (sources/relayed/).
+      const eventFacts = facts.forEvent?.(event) ?? facts;
       if (!planner) {
-          const { item, issues } = await prepareItem(destination, event, facts, config, FULL_CONSENT, site);
+          if (skippedBySender(plan, site.id, destinationKey, config.type, event)) continue;
+          const { item, issues } = await prepareItem(destination, event, eventFacts, config, FULL_CONSENT, site);
           if (issues.includes('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
           if (item !== null) items.push({ eventId: event.eventId, item });
         continue;
@@ -62,9 +66,11 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
         plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'dropped_consent' });
         continue;
       }
-      const minimized = await applyFieldTransforms(event, facts.ip, verdict.transforms, memo);
+      // Consent allowed it; the sender's `integrations` may still switch this destination off (never on).
+      if (skippedBySender(plan, site.id, destinationKey, config.type, event)) continue;
+      const minimized = await applyFieldTransforms(event, eventFacts.ip, verdict.transforms, memo);
       const consent = { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization };
-      const { item, issues } = await prepareItem(destination, minimized.event, { ...facts, ip: minimized.ip }, config, consent, site);
+      const { item, issues } = await prepareItem(destination, minimized.event, { ...eventFacts, ip: minimized.ip }, config, consent, site);
       if (issues.includes('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
       if (item === null) continue;
       let receiptHash = receipts.get(verdict.receipt);
@@ -74,6 +80,14 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
     for (const body of packBatchMessages(site.id, destinationKey, items, undefined, facts.traceparent)) plan.messages.push({ type: config.type, body });
   }
   return plan;
+}
+
+/** Records a drop when the event's `integrations` switch the destination off (`skipped_integrations`, the deciding key as detail). */
+function skippedBySender(plan: DeliveryPlan, siteId: string, destinationKey: string, type: DestinationConfig['type'], event: Event): boolean {
+  const key = integrationsSkip(event.integrations, type, destinationKey);
+  if (key === undefined) return false;
+  plan.drops.push({ message: { siteId, destinationKey, eventId: event.eventId }, outcome: 'skipped_integrations', detail: `integrations.${key} = false` });
+  return true;
 }
 
 /**

@@ -9,6 +9,7 @@ import { partitionOf } from './partition-of.ts';
 import { minorUnits } from './minor-units.ts';
 import { privacyUnit, utcDay } from './privacy-unit.ts';
 import type { Contribution } from './aggregate-shard.ts';
+import { perEventPlace } from '../sources/relayed/index.ts';
 
 /**
  * The ingest hook: counts a batch's accepted (deduplicated) events into the site's aggregate
@@ -26,12 +27,14 @@ export async function countAggregates(env: Env, site: SiteConfig, events: readon
     if (!config) return;
     const live = await loadLivePolicy(env.CONFIG, site.id);
     const location = requestLocation(request, env.GEO_OVERRIDE);
-    const consented = reportingConsent(live, config.purpose, request.headers, location);
+    // Server sources: each event counted where its end user is (sources/relayed/), never at the sending server.
+    const placed = perEventPlace(request, live?.policy, location, (at) => reportingConsent(live, config.purpose, request.headers, at));
     const day = utcDay(now);
     const byShard = new Map<number, Contribution[]>();
     for (const event of events) {
+      const { value: consented, country } = placed(event);
       if (!consented(event)) continue;
-      const partition = partitionOf(event, config, location.country);
+      const partition = partitionOf(event, config, country);
       if (partition === null) continue;
       const unit = await privacyUnit(site.id, event.anonymousId, day);
       const value = minorUnits(event.properties?.[config.sum.property], config.sum.decimals);

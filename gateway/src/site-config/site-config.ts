@@ -112,5 +112,14 @@ export const SiteConfig = z.strictObject({
    * next to the write key. Names a worker secret; without it the site accepts browsers only.
    */
   sourceSecret: SecretName.optional(),
+  /**
+   * Where consent places a server source's events that relay no `context.location` (`"DE"`,
+   * `"US-CA"`). Unset: unknown, read as the policy's strictest jurisdiction. Never the sending
+   * server's own location (gateway/src/sources/README.md).
+   */
+  serverSourceLocation: z
+    .string()
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'serverSourceLocation is an ISO 3166 code in capitals, e.g. DE or US-CA')
+    .optional(),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

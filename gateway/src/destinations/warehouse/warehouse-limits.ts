@@ -22,10 +22,5 @@ export const WAREHOUSE_ROW_GROUP_ROWS = 20_000;
  * 16 MB keeps that far inside a Worker's 128 MB.
  */
 export const WAREHOUSE_MAX_COMPACTED_BYTES = 16 * 1024 * 1024;
-/**
- * Event ids already landed are remembered this long per partition (exactly-once under queue
- * redelivery and dead-letter replay): the delivered ledger's 30 days (delivery/prune-delivery-state.ts).
- */
-export const WAREHOUSE_LANDED_ID_RETENTION_DAYS = 30;
 /** Default retention of landed files when neither the destination nor the policy says (13 months, the usual analytics horizon). */
 export const WAREHOUSE_DEFAULT_RETENTION = 'P400D';

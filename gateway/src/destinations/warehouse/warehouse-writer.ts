@@ -4,13 +4,13 @@ import { MANIFEST_NAME, partitionManifest, type ManifestFile } from './warehouse
 import { partitionDate, partitionOf } from './partition-of.ts';
 import {
   PARQUET_BYTES_PER_JSON_BYTE,
-  WAREHOUSE_LANDED_ID_RETENTION_DAYS,
   WAREHOUSE_MAX_COMPACTED_BYTES,
   WAREHOUSE_ROW_GROUP_ROWS,
 } from './warehouse-limits.ts';
 import type { WarehouseRow } from './warehouse-schema.ts';
 import { startParquet } from './write-parquet.ts';
 import { parquetReadObjects } from 'hyparquet';
+import { eventIdsInFile } from './event-ids-in-file.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -39,7 +39,12 @@ export interface PurgeResult {
   filesRewritten: number;
   /** Files that held only the person's rows: deleted, not rewritten. */
   filesDeleted: number;
+  /** Files whose ids the ledger did not hold (landed before it kept them for the files' lifetime): their event-id column read from R2, and indexed again. */
+  filesScanned: number;
 }
+
+/** 2: the ledger keeps ids for the files' lifetime (1 forgot them after 30 days). */
+const LEDGER_VERSION = 2;
 
 /** Ledger entries of purged events keep their id (a replay stays a duplicate) under this file name, and no row. */
 const PURGED_FILE = '(purged)';
@@ -71,6 +76,11 @@ export class WarehouseWriter extends DurableObject<Env> {
     // Files replaced by a deletion's rewrite, committed away but maybe not yet deleted from R2 (they hold the person's rows).
     sql.exec(`CREATE TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1), target TEXT NOT NULL)`);
+    // The ledger (event id → file) is kept for as long as the files exist, so deletions find every file.
+    sql.exec(`CREATE INDEX IF NOT EXISTS landed_by_file ON landed (file)`);
+    // Files written before that whose ids were forgotten: scanned and indexed again by the next deletion.
+    sql.exec(`CREATE TABLE IF NOT EXISTS unindexed (key TEXT PRIMARY KEY)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS ledger_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
   }
 
   /** Buffers rows (duplicates by partition and event id skipped) and lands every partition that now holds a file's worth. */
@@ -124,7 +134,6 @@ export class WarehouseWriter extends DurableObject<Env> {
       .exec('SELECT partition FROM files WHERE bytes < ? GROUP BY partition HAVING COUNT(*) >= 2', target.targetFileBytes)
       .toArray();
     for (const { partition } of small) compactedPartitions += await this.serially(() => this.compact(target, partition as string, now));
-    this.forgetOldIds(now);
     await this.rewriteDirtyManifests(target, now);
     await this.serially(() => this.deleteDoomed());
     return { compactedPartitions, expiredPartitions };
@@ -132,13 +141,13 @@ export class WarehouseWriter extends DurableObject<Env> {
 
   /**
    * Removes every row of these event ids: buffered rows are dropped; each landed file the ledger
-   * says holds one is rewritten without them under a new name (rows from the ledger when kept,
+   * (kept for as long as the files exist; files it does not fully index are scanned first) says holds one is rewritten without them under a new name (rows from the ledger when kept,
    * else read back from R2), committed, the manifest switched, then the old file deleted — the
    * same steps as compaction, so a reader of the manifest sees the old file or the new, never a
    * half-state. The ids stay in the ledger without their rows, so a replay still counts as a duplicate.
    */
   async purge(eventIds: readonly string[], now = Date.now()): Promise<PurgeResult> {
-    const result: PurgeResult = { found: 0, removed: 0, bufferedRemoved: 0, filesRewritten: 0, filesDeleted: 0 };
+    const result: PurgeResult = { found: 0, removed: 0, bufferedRemoved: 0, filesRewritten: 0, filesDeleted: 0, filesScanned: 0 };
     if (!eventIds.length) return result;
     return this.serially(async () => {
       const sql = this.ctx.storage.sql;
@@ -149,6 +158,11 @@ export class WarehouseWriter extends DurableObject<Env> {
       result.found = result.bufferedRemoved;
       result.removed = result.bufferedRemoved;
       const target = this.loadTarget();
+      // Files the ledger lost track of are read (their event-id column) and indexed first, so the lookup below finds every file.
+      for (const file of this.unindexedFiles()) {
+        await this.reindex(file);
+        result.filesScanned++;
+      }
       const affected = sql.exec(`SELECT file, partition, COUNT(*) AS n FROM landed WHERE ${IN} AND file != ? GROUP BY file, partition ORDER BY file`, ids, PURGED_FILE).toArray();
       for (const { file, partition, n } of affected) {
         result.found += n as number;
@@ -288,6 +302,10 @@ export class WarehouseWriter extends DurableObject<Env> {
     const marks = chosen.map(() => '?').join(',');
     const unkept = sql.exec(`SELECT COUNT(*) AS n FROM landed WHERE partition = ? AND file IN (${marks}) AND row IS NULL`, partition, ...chosen).one().n as number;
     if (unkept > 0) return 0; // rows of a file landed as large are not kept: leave it as it is
+    // A file whose ids are not all in the ledger (forgotten by an older writer) cannot be rebuilt from it.
+    const indexed = sql.exec(`SELECT COUNT(*) AS n FROM landed WHERE file IN (${marks})`, ...chosen).one().n as number;
+    const held = sql.exec(`SELECT COALESCE(SUM(rows), 0) AS n FROM files WHERE key IN (${marks})`, ...chosen).one().n as number;
+    if (indexed !== held) return 0;
     const seq = this.nextSeq(partition);
     const key = `${target.prefix}/${partition}/part-${String(seq).padStart(6, '0')}-compacted.parquet`;
     const { bytes, rows } = this.writeFile(`SELECT rowid, row FROM landed WHERE partition = ? AND file IN (${marks})`, [partition, ...chosen]);
@@ -322,13 +340,44 @@ export class WarehouseWriter extends DurableObject<Env> {
     return expired.length;
   }
 
-  /** Ids of partitions older than the landed-id window are forgotten (rows still kept for compaction stay). */
-  private forgetOldIds(now: number): void {
-    const cutoff = new Date(now - WAREHOUSE_LANDED_ID_RETENTION_DAYS * DAY_MS).toISOString().slice(0, 10);
-    const partitions = this.ctx.storage.sql.exec('SELECT partition FROM partitions').toArray().map((r) => r.partition as string);
-    for (const partition of partitions) {
-      if ((partitionDate(partition) ?? '9999') < cutoff) this.ctx.storage.sql.exec('DELETE FROM landed WHERE partition = ? AND row IS NULL', partition);
+  /**
+   * Files the ledger does not fully index: fewer ids point at them than they hold rows. Writers
+   * before the ledger kept ids for the files' lifetime forgot the ids of files older than 30 days
+   * (the delivered ledger's window); nothing forgets them now, so this set only shrinks.
+   */
+  private unindexedFiles(): Array<{ key: string; partition: string; bytes: number }> {
+    const sql = this.ctx.storage.sql;
+    // Once per writer (one pass over the ledger): which committed files hold more rows than ids point at them.
+    if (sql.exec('SELECT COUNT(*) AS n FROM ledger_version').one().n === 0) {
+      this.ctx.storage.transactionSync(() => {
+        sql.exec(
+          'INSERT OR IGNORE INTO unindexed (key) SELECT f.key FROM files f LEFT JOIN (SELECT file, COUNT(*) AS n FROM landed GROUP BY file) l ON l.file = f.key WHERE f.rows > COALESCE(l.n, 0)',
+        );
+        sql.exec('INSERT INTO ledger_version (id, version) VALUES (1, ?)', LEDGER_VERSION);
+      });
     }
+    sql.exec('DELETE FROM unindexed WHERE key NOT IN (SELECT key FROM files)');
+    return sql
+      .exec('SELECT f.key, f.partition, f.bytes FROM files f JOIN unindexed u ON u.key = f.key ORDER BY f.key')
+      .toArray()
+      .map((r) => ({ key: r.key as string, partition: r.partition as string, bytes: r.bytes as number }));
+  }
+
+  /** Reads an unindexed file's event-id column from R2 (footer and that column only) and puts its ids back in the ledger. */
+  private async reindex(file: { key: string; partition: string; bytes: number }): Promise<void> {
+    const ids = await eventIdsInFile(this.env.WAREHOUSE, file.key, file.bytes);
+    if (ids === null) {
+      // Listed but gone from R2: nothing of anyone can be read from it.
+      this.ctx.storage.sql.exec('DELETE FROM unindexed WHERE key = ?', file.key);
+      return;
+    }
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      for (let i = 0; i < ids.length; i += 500) {
+        sql.exec('INSERT OR IGNORE INTO landed (partition, event_id, file, row) SELECT ?, value, ?, NULL FROM json_each(?)', file.partition, file.key, JSON.stringify(ids.slice(i, i + 500)));
+      }
+      sql.exec('DELETE FROM unindexed WHERE key = ?', file.key);
+    });
   }
 
   private async writeManifest(target: WarehouseTarget, partition: string, now: number): Promise<void> {

@@ -73,6 +73,16 @@ describe('Segment messages as Sluice events', () => {
     expect(JSON.stringify(group)).not.toContain('ceo@acme.io');
   });
 
+  it('integrations become boolean switches (options objects mean on); context.ip and location are carried for the server-source check', async () => {
+    const event = await valid({ event: 'Order Completed', messageId: 'm-i', anonymousId: 'a', integrations: { All: false, 'Facebook Conversions API': true, Mixpanel: { apiKey: 'k' }, Junk: 'yes' }, context: { ip: '203.0.113.9', location: { country: 'United States', region: 'CA', city: 'Oakland' } } }, 'track');
+    expect(event.integrations).toEqual({ All: false, 'Facebook Conversions API': true, Mixpanel: true });
+    expect(event.context).toMatchObject({ ip: '203.0.113.9', location: { country: 'US', region: 'CA' } });
+    // A country that is no ISO country is no location; a region that is a name is dropped.
+    const vague = await valid({ event: 'x', messageId: 'm-v', anonymousId: 'a', context: { location: { country: 'Atlantis' } } }, 'track');
+    expect(vague.context?.location).toBeUndefined();
+    const named = await valid({ event: 'x', messageId: 'm-n', anonymousId: 'a', context: { location: { country: 'Deutschland', region: 'Bayern' } } }, 'track');
+    expect(named.context?.location).toEqual({ country: 'DE' });
+  });
   it('page: URL fields move from properties to context; a user id alone yields a hashed anonymous id', async () => {
     const event = await valid({ messageId: 'p', userId: 'Customer-1', properties: { url: 'https://s.example/a', path: '/a', title: 'A', plan: 'pro' } }, 'page');
     expect(event.context?.page).toEqual({ url: 'https://s.example/a', title: 'A' });

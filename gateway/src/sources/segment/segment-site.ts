@@ -8,6 +8,7 @@ import { isAllowedOrigin, verifySourceSecret } from '../../ingest/authenticate.t
 import { loadSiteByWriteKey } from '../../site-config/load-site-config.ts';
 import type { SiteConfig } from '../../site-config/site-config.ts';
 import { segmentCredentials } from './segment-credentials.ts';
+import { markServerSource } from '../relayed/index.ts';
 
 const WRITE_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
@@ -26,6 +27,7 @@ export async function segmentSite(c: Context<{ Bindings: Env; Variables: SiteVar
   if (!site) throw new ApiError(401, ErrorCode.UnknownWriteKey, 'unknown write key');
   if (credentials.sourceSecret !== undefined) {
     await verifySourceSecret(c.env, site, credentials.sourceSecret);
+    markServerSource(c.req.raw, site);
     return site;
   }
   const origin = c.req.header('origin') ?? null;

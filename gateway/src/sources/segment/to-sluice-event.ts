@@ -1,4 +1,4 @@
-import { sha256Hex } from '../../identity/index.ts';
+import { normalizeCountry, sha256Hex } from '../../identity/index.ts';
 import { correctedTimestamp } from './corrected-timestamp.ts';
 import { eventIdFor } from './event-id-for.ts';
 import { segmentConsent } from './segment-consent.ts';
@@ -38,6 +38,8 @@ export async function toSluiceEvent(message: Json, type: SegmentType, batchSentA
   if (sluiceContext) event.context = sluiceContext;
   const consent = segmentConsent(context);
   if (consent) event.consent = consent;
+  const integrations = integrationSwitches(message.integrations);
+  if (integrations) event.integrations = integrations;
   switch (type) {
     case 'track':
       return {
@@ -91,6 +93,10 @@ function contextOf(context: Json, pageProperties: Json | undefined): Json | unde
   const utm: Json = { source: str(campaign.source), medium: str(campaign.medium), campaign: str(campaign.name), term: str(campaign.term), content: str(campaign.content) };
   for (const key of Object.keys(utm)) if (utm[key] === undefined) delete utm[key];
   if (Object.keys(utm).length) out.utm = utm;
+  // The end user's IP and location as a server relays them; ingest honours them only from authenticated server sources (sources/relayed/).
+  if (str(context.ip)) out.ip = context.ip;
+  const location = locationOf(obj(context.location));
+  if (location) out.location = location;
   const sessionId = context.sessionId ?? obj(context.device)?.sessionId;
   if (typeof sessionId === 'string' || typeof sessionId === 'number') out.sessionId = String(sessionId).slice(0, 64);
   return Object.keys(out).length ? out : undefined;
@@ -100,6 +106,36 @@ function contextOf(context: Json, pageProperties: Json | undefined): Json | unde
 function withoutPageFields(properties: Json): Json {
   const { url: _u, path: _p, referrer: _r, search: _s, title: _t, ...rest } = properties;
   return rest;
+}
+
+/**
+ * Segment's `integrations`: `true`/`false`, or an options object (which means on). Keys Segment
+ * reserves for settings on the object (none are booleans) are dropped with the rest of what is not
+ * a switch.
+ */
+function integrationSwitches(value: unknown): Record<string, boolean> | undefined {
+  const raw = obj(value);
+  if (!raw) return undefined;
+  const out: Record<string, boolean> = {};
+  for (const [name, setting] of Object.entries(raw)) {
+    if (name.length === 0 || name.length > 128 || Object.keys(out).length >= 64) continue;
+    if (typeof setting === 'boolean') out[name] = setting;
+    else if (obj(setting)) out[name] = true;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * Segment's `context.location` (`country` is often a name, "United States"; `region` a code or a
+ * name) as an ISO country and, when it is a code, the subdivision. A country that is no ISO country
+ * is no location (the event is then placed as unknown).
+ */
+function locationOf(location: Json | undefined): Json | undefined {
+  const country = str(location?.country) && normalizeCountry(location!.country as string);
+  if (!country) return undefined;
+  const region = str(location?.region)?.trim().toUpperCase();
+  const code = region && /^([A-Z]{2}-)?[A-Z0-9]{1,3}$/.test(region) ? region : undefined;
+  return { country: country.toUpperCase(), ...(code && { region: code }) };
 }
 
 function obj(value: unknown): Json | undefined {
