@@ -89,4 +89,15 @@ describe("the site's minimization on every ingest path", () => {
     expect(sent.length).toBeGreaterThan(0);
     expectSiteRules(urls(sent));
   });
+  it("the warehouse cleans event properties with the site's rules too", async () => {
+    const event = { type: 'track', event: 'Signup', eventId: crypto.randomUUID(), timestamp: new Date().toISOString(), anonymousId: 'anon-min-3', consent: GRANTED, properties: { code: 'SUMMER24', ref: 'newsletter-7', landing: URL_IN } };
+    const { status, sent } = await run(
+      new Request(`https://gw.example/v1/batch?key=${KEY}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events: [event] }), cf: { country: 'US', regionCode: 'NY' } } as RequestInit),
+    );
+    expect(status).toBe(200);
+    const row = sent.find((m) => m.destinationKey === 'warehouse')!.item as { properties: Record<string, unknown> };
+    expect(row.properties.code).toBe('SUMMER24'); // a name the default rules drop, kept by the site
+    expect(row.properties).not.toHaveProperty('ref'); // dropped by the site
+    expectSiteRules(String(row.properties.landing));
+  });
 });

@@ -1,6 +1,7 @@
 import type { Event } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import type { HashMemo } from '../identity/index.ts';
+import type { UrlRules } from '../minimize/index.ts';
 
 /** Identity problems a destination notes while building an item (counted in its status; never the value). */
 export type IdentityIssue = 'invalid_phone';
@@ -18,6 +19,8 @@ export interface RequestFacts {
   hashes?: HashMemo;
   /** Where `toItem` notes identity issues for this one item (set by `prepareItem`). */
   issues?: Set<IdentityIssue>;
+  /** The site's URL and property scrubbing rules (minimize/), for destinations that clean properties themselves (warehouse). */
+  urlRules?: UrlRules;
   /** The ingest request's W3C `traceparent` (observability/), carried on the queued messages. */
   traceparent?: string | undefined;
   /**

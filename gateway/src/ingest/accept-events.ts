@@ -74,7 +74,7 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
     ];
     // The request's span (observeRequests) rides on the queued messages: the vendor POSTs continue its trace.
     const trace = (c.var as { trace?: TraceContext }).trace;
-    const facts = { ...requestFacts(c.req.raw, c.env.GEO_OVERRIDE), ...(trace && { traceparent: formatTraceparent(trace) }) };
+    const facts = { ...requestFacts(c.req.raw, c.env.GEO_OVERRIDE), urlRules: minimization.url, ...(trace && { traceparent: formatTraceparent(trace) }) };
     // Server sources: per event, the end user's relayed facts (minimized the same way), never the server's own.
     const relayed = withRelayedFacts(c.req.raw, minimizeFacts(facts, minimization), (f) => minimizeFacts(f, minimization));
     await enqueueDeliveries(c.env, site, accepted, relayed, planner, alongside);

@@ -41,6 +41,6 @@ export async function toWarehouseRow(event: Event, facts: RequestFacts, consent:
     utm_campaign: context?.utm?.campaign ?? null,
     session_id: context?.sessionId ?? null,
     consent_mode: consent.mode,
-    properties: event.properties ? warehouseProperties(event.properties) : null,
+    properties: event.properties ? warehouseProperties(event.properties, facts.urlRules) : null,
   };
 }
