@@ -118,6 +118,24 @@ describe('report API', () => {
     ]);
   });
 
+  it('every release and report-config change is in the append-only admin audit log, with the token id and the ε spent', async () => {
+    // A site of its own, so the budget and debits the other tests check are untouched.
+    await seedReportSite('audit-report-shop');
+    const auditDay = day;
+    const response = await query('audit-report-shop', { metrics: ['count'], dimensions: ['utmCampaign'], from: auditDay, to: auditDay, epsilon: '1/4' });
+    expect(response.status).toBe(200);
+    const { releaseId } = (await response.json()) as { releaseId: string };
+    const audit = await call('/v1/admin/privacy/audit?site=audit-report-shop&limit=50', { headers: ADMIN });
+    const rows = ((await audit.json()) as { entries?: any[]; rows?: any[] });
+    const entries = (rows.entries ?? rows.rows ?? rows) as any[];
+    const release = entries.find((e) => e.action === 'report.release' && e.detail?.releaseId === releaseId);
+    expect(release).toMatchObject({ siteId: 'audit-report-shop', detail: { epsilon: '1/4', days: [auditDay] } });
+    expect(release.actor).toMatch(/^reporting:[0-9a-f]{12}$/);
+    expect(JSON.stringify(release)).not.toContain(REPORTING.authorization.slice('Bearer '.length));
+    const config = entries.find((e) => e.action === 'report.config.put');
+    expect(config.actor).toMatch(/^admin:[0-9a-f]{12}$/);
+  });
+
   it('suppressed and empty cells are indistinguishable, and so are a busy and an empty site', async () => {
     const body = { metrics: ['count'], dimensions: ['creative'], from: day, to: day, epsilon: '1' };
     const busy = await query('report-shop', body);

@@ -43,7 +43,8 @@ export function noteAudit(c: Context, detail: Record<string, unknown>): void {
   details.set(c.req.raw, { ...details.get(c.req.raw), ...detail });
 }
 
-async function tokenId(role: string, token: string): Promise<string> {
+/** A token's id in the audit log: role plus the first 48 bits of its SHA-256 (never the token). */
+export async function tokenId(role: string, token: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
   return `${role}:${[...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -16,10 +16,14 @@ export interface AdminAuditEntry {
  * @example await appendAudit(env.DB, { siteId: 'demo', actor: 'admin:1a2b3c4d5e6f', action: 'plan.put', target: '/v1/admin/sites/demo/plan', detail: { version: 2 }, at: Date.now() })
  */
 export async function appendAudit(db: D1Database, entry: AdminAuditEntry): Promise<void> {
-  await db
+  await auditStatement(db, entry).run();
+}
+
+/** The insert of one audit row, for a caller that writes it in the same D1 batch as the change it records. */
+export function auditStatement(db: D1Database, entry: AdminAuditEntry): D1PreparedStatement {
+  return db
     .prepare('INSERT INTO admin_audit (site_id, actor, action, target, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .bind(entry.siteId, entry.actor, entry.action, entry.target, entry.detail ? JSON.stringify(entry.detail) : null, entry.at)
-    .run();
+    .bind(entry.siteId, entry.actor, entry.action, entry.target, entry.detail ? JSON.stringify(entry.detail) : null, entry.at);
 }
 
 /** Rows of the audit log, newest first (optionally of one site), for `GET /v1/admin/audit`. */

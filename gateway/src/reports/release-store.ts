@@ -1,4 +1,5 @@
 import type { ReportRelease } from './run-report.ts';
+import { auditStatement } from '../audit/append-audit.ts';
 
 /** A stored release as served and exported. */
 export interface StoredRelease {
@@ -8,12 +9,18 @@ export interface StoredRelease {
   release: ReportRelease;
 }
 
-/** Stores a noisy release in D1 (the released history). */
-export async function storeRelease(db: D1Database, row: { id: string; siteId: string; queryHash: string; epsilon: string; caller: string; at: number; release: ReportRelease }): Promise<void> {
-  await db
-    .prepare('INSERT INTO report_releases (id, site_id, query_hash, epsilon, caller, released_at, release) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .bind(row.id, row.siteId, row.queryHash, row.epsilon, row.caller, row.at, JSON.stringify(row.release))
-    .run();
+/**
+ * Stores a noisy release in D1 (the released history) together with its row in the append-only
+ * admin audit log (who released what, with the ε spent), in one batch: a release is never stored
+ * without its audit row.
+ */
+export async function storeRelease(db: D1Database, row: { id: string; siteId: string; queryHash: string; epsilon: string; caller: string; actor: string; days: readonly string[]; at: number; release: ReportRelease }): Promise<void> {
+  await db.batch([
+    db
+      .prepare('INSERT INTO report_releases (id, site_id, query_hash, epsilon, caller, released_at, release) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .bind(row.id, row.siteId, row.queryHash, row.epsilon, row.caller, row.at, JSON.stringify(row.release)),
+    auditStatement(db, { siteId: row.siteId, actor: row.actor, action: 'report.release', target: `/v1/reports/${row.siteId}/releases/${row.id}`, detail: { releaseId: row.id, epsilon: row.epsilon, days: row.days, queryHash: row.queryHash }, at: row.at }),
+  ]);
 }
 
 /** One stored release of a site, or null. */

@@ -2,10 +2,11 @@ import type { MiddlewareHandler } from 'hono';
 import { ErrorCode } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import { ApiError } from '../http/api-error.ts';
-import { secretsEqual } from '../admin/admin-token.ts';
+import { secretsEqual, tokenId } from '../admin/admin-token.ts';
 
 export type ReportCaller = 'admin' | 'reporting';
-export type ReportVariables = { caller: ReportCaller };
+/** `callerTokenId`: the token's id for the admin audit log (`reporting:1a2b…`), never the token. */
+export type ReportVariables = { caller: ReportCaller; callerTokenId: string };
 
 /**
  * Report routes take `Authorization: Bearer <token>`: the admin token, or the read-only
@@ -26,6 +27,7 @@ export function requireReportToken(options: { adminOnly?: boolean } = {}): Middl
     if (isAdmin) c.set('caller', 'admin');
     else if (isReporting && !options.adminOnly) c.set('caller', 'reporting');
     else throw new ApiError(401, ErrorCode.Unauthorized, options.adminOnly ? 'admin token missing or wrong' : 'report or admin token missing or wrong', { 'WWW-Authenticate': 'Bearer' });
+    c.set('callerTokenId', await tokenId(c.get('caller'), given));
     await next();
   };
 }

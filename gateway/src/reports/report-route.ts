@@ -11,6 +11,7 @@ import { plannedKeySets, QueryTooLarge, runReport } from './run-report.ts';
 import { budgetLedger } from './budget-ledger.ts';
 import { calibrateNoise } from './calibrate-noise.ts';
 import { listReleases, loadRelease, storeRelease } from './release-store.ts';
+import { appendAudit } from '../audit/append-audit.ts';
 import { exportRows, toCsv, toNdjson } from './export-releases.ts';
 
 /** Query bodies are small; anything larger is refused before parsing. */
@@ -36,6 +37,7 @@ export const reportRoute = new Hono<App>()
     }
     await c.env.CONFIG.put(reportConfigKey(site.id), JSON.stringify(parsed.data));
     clearReportConfigCache();
+    await appendAudit(c.env.DB, { siteId: site.id, actor: c.get('callerTokenId'), action: 'report.config.put', target: c.req.path, detail: { version: parsed.data.version }, at: Date.now() }).catch(unavailable);
     return c.json(parsed.data, 200);
   })
   .use('*', requireReportToken())
@@ -80,7 +82,7 @@ export const reportRoute = new Hono<App>()
         // From here the ε is spent for good: an error after noise is drawn must still count.
         const release = await runReport(c.env, siteId, config, query).catch(unavailable);
         const releaseId = crypto.randomUUID();
-        await storeRelease(c.env.DB, { id: releaseId, siteId, queryHash: hash, epsilon, caller, at: now, release }).catch(unavailable);
+        await storeRelease(c.env.DB, { id: releaseId, siteId, queryHash: hash, epsilon, caller, actor: c.get('callerTokenId'), days: query.days, at: now, release }).catch(unavailable);
         await ledger.complete(debit.debitId, releaseId).catch(unavailable);
         return c.json({ releaseId, releasedAt: new Date(now).toISOString(), stored: false, ...release }, 200);
       }
