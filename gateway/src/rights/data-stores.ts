@@ -46,6 +46,8 @@ export interface PurgeCount {
   removed: number;
   /** Files replaced (or deleted when emptied) to take the rows out: the warehouse. */
   filesRewritten?: number;
+  /** Files read back to find the person's rows because no index listed their ids (the warehouse; only when some were). */
+  filesScanned?: number;
 }
 
 /**

@@ -16,6 +16,7 @@ export const warehouseStore: DataStore = {
   kind: 'warehouse',
   async purge(env, target) {
     const count = { found: 0, removed: 0, filesRewritten: 0 };
+    let scanned = 0;
     if (!target.eventIds.length) return count;
     const site = await loadSite(env.CONFIG, target.siteId);
     if (!site) return count;
@@ -25,8 +26,9 @@ export const warehouseStore: DataStore = {
       count.found += result.found;
       count.removed += result.removed;
       count.filesRewritten += result.filesRewritten + result.filesDeleted;
+      scanned += result.filesScanned;
     }
-    return count;
+    return scanned > 0 ? { ...count, filesScanned: scanned } : count;
   },
   async expire() {
     return 0;
