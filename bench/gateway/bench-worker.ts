@@ -59,11 +59,46 @@ async function probe(request: Request, env: Env): Promise<Response> {
   return new Response(String(sink));
 }
 
+/**
+ * The env with every binding call counted (`/__count/...` runs one real request through it): which
+ * storage calls one ingest request makes, including those its `waitUntil` hooks make after the answer.
+ */
+function countingEnv(env: Env, calls: Record<string, number>): Env {
+  const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
+  const wrap = (name: string, target: object, methods: string[]): object =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        const value = Reflect.get(t, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (methods.includes(String(key))) count(`${name}.${String(key)}`);
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+  const out: Record<string, unknown> = { ...env };
+  for (const [name, binding] of Object.entries(env)) {
+    if (typeof binding !== 'object' || binding === null) continue;
+    out[name] = wrap(name, binding, ['batch', 'exec', 'prepare', 'get', 'put', 'list', 'delete', 'send', 'sendBatch', 'limit', 'idFromName', 'get']);
+  }
+  return out as unknown as Env;
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (path === '/__bare') return bare.fetch(request, env, ctx);
     if (path === '/__probe') return probe(request, env);
+    if (path.startsWith('/__count/')) {
+      const calls: Record<string, number> = {};
+      const pending: Promise<unknown>[] = [];
+      const counted = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+      const url = new URL(request.url);
+      url.pathname = path.slice('/__count'.length);
+      const response = await gateway.fetch(new Request(url, request), countingEnv(env, calls), counted);
+      await Promise.allSettled(pending);
+      return Response.json({ status: response.status, body: await response.json(), calls });
+    }
     return gateway.fetch(request, env, ctx);
   },
   queue: gateway.queue,
