@@ -27,7 +27,8 @@ async function probe(request: Request, env: Env): Promise<Response> {
   const n = Number(url.searchParams.get('n') ?? 10);
   const text = await request.text();
   const site = (await loadSiteByWriteKey(env.CONFIG, url.searchParams.get('key')!))!;
-  const facts = requestFacts(request);
+  // A request's facts carry its hash memo: each repetition gets fresh ones, as each request does.
+  const fresh = () => requestFacts(request);
   const parsed = parseBatch(text);
   const events = scrubEventUrls(parsed.events.map((e) => e.event));
   const raw = (JSON.parse(text) as { events: unknown[] }).events;
@@ -41,10 +42,11 @@ async function probe(request: Request, env: Env): Promise<Response> {
     else if (stage === 'consent') {
       const p = await consentPlanner(env, site, request);
       for (const e of events) for (const key of Object.keys(site.destinations)) sink += p!.verdict(e, key).decision.length;
-    } else if (stage === 'plan') sink += (await planDeliveries(site, events, facts, planner)).messages.length;
-    else if (stage === 'serialize') sink += JSON.stringify((await planDeliveries(site, events, facts, planner)).messages).length;
+    } else if (stage === 'plan') sink += (await planDeliveries(site, events, fresh(), planner)).messages.length;
+    else if (stage === 'serialize') sink += JSON.stringify((await planDeliveries(site, events, fresh(), planner)).messages).length;
     else if (stage === 'ledger') sink += (await claimEventIds(env, site.id, events.map(() => crypto.randomUUID()))).size;
     else if (stage === 'd1' || stage === 'queue') {
+      const facts = fresh();
       const planned = await planDeliveries(site, events, facts, planner);
       if (stage === 'd1') await commitDeliveries(env, { ...planned, messages: [] }, planner, facts.receivedAt);
       else await commitDeliveries(env, { ...planned, audit: [], drops: [] }, null, facts.receivedAt);
@@ -52,7 +54,7 @@ async function probe(request: Request, env: Env): Promise<Response> {
     } else if (stage === 'all') {
       const p = parseBatch(text);
       const clean = scrubEventUrls(p.events.map((e) => e.event));
-      const planned = await planDeliveries(site, clean, facts, await consentPlanner(env, site, request));
+      const planned = await planDeliveries(site, clean, fresh(), await consentPlanner(env, site, request));
       sink += JSON.stringify(planned.messages).length;
     }
   }

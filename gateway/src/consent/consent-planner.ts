@@ -26,15 +26,21 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   const destinations = Object.keys(site.destinations);
   // Events of one page share their signals: evaluate each distinct signal set once.
   const memo = new Map<string, Evaluation>();
+  // …and each event's evaluation is looked up once, not once per destination.
+  const byEvent = new WeakMap<Event, Evaluation>();
   return {
     live,
     verdict(event, destinationKey) {
-      const key = JSON.stringify(event.consent ?? null);
-      let evaluation = memo.get(key);
+      let evaluation = byEvent.get(event);
       if (!evaluation) {
-        const signals = decodeSignals(event.consent, secGpc);
-        evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location, destinations, gvl });
-        memo.set(key, evaluation);
+        const key = JSON.stringify(event.consent ?? null);
+        evaluation = memo.get(key);
+        if (!evaluation) {
+          const signals = decodeSignals(event.consent, secGpc);
+          evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location, destinations, gvl });
+          memo.set(key, evaluation);
+        }
+        byEvent.set(event, evaluation);
       }
       return evaluation.destinations[destinationKey]!;
     },

@@ -15,6 +15,9 @@ const ENVELOPE_RESERVE_BYTES = 2 * 1024;
 export function packBatchMessages(siteId: string, destinationKey: string, items: DeliveryBatchItem[], maxBytes = QUEUE_MESSAGE_MAX_BYTES, traceparent?: string): DeliveryBatchMessage[] {
   const budget = maxBytes - ENVELOPE_RESERVE_BYTES;
   const trace = traceparent ? { traceparent } : {};
+  if (items.length === 0) return [];
+  // The common case, all items in one message: one serialization of the whole list, not one per item.
+  if (utf8Length(JSON.stringify(items)) <= budget) return [{ siteId, destinationKey, items, ...trace }];
   const out: DeliveryBatchMessage[] = [];
   let current: DeliveryBatchItem[] = [];
   let size = 0;

@@ -5,6 +5,7 @@ import { DATA_STORES, type PurgeCount } from './data-stores.ts';
 import { requestDestinationDeletions, type DestinationDeletion } from './destination-deletions.ts';
 import { eventIdsOf } from './subject-index.ts';
 import { SUBJECT_KINDS, subjectKey, type SubjectKind } from './subject-key.ts';
+import { suppressInLedger } from '../dedup/claim-event-ids.ts';
 
 const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -52,6 +53,9 @@ export async function runDeletion(env: Env, site: SiteConfig, ids: DeletionIdent
     keys.push(key);
   }
   const id = crypto.randomUUID();
+  // Ingest checks the list in the site's event-id ledger (dedup/): there first, so that a failure
+  // after it can only over-suppress until the retry writes D1, never let the person's events through.
+  await suppressInLedger(env, site.id, keys);
   await env.DB.batch(
     keys.map((key) => env.DB.prepare('INSERT OR IGNORE INTO suppressions (site_id, subject_key, deletion_id, created_at) VALUES (?, ?, ?, ?)').bind(site.id, key, id, now)),
   );
