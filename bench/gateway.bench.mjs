@@ -157,6 +157,18 @@ console.log(`(bare measured before and after: ${fmt(bare.cpuPerReq, 0)} / ${fmt(
 const twenty = rows.find(([, s]) => s === 20)[2];
 console.log(`20-event batch latency at concurrency 8: p50 ${fmt(twenty.p50)} ms, p99 ${fmt(twenty.p99)} ms`);
 
+// Attribution: the same 20-event request with some bindings replaced by no-op stand-ins in the
+// isolate, so the share of miniflare's local simulators (D1, queues, rate limiting) is visible.
+console.log('\nwhere a 20-event request goes (bindings replaced by no-op stand-ins; CPU per request, workerd):');
+console.log('| stand-ins | CPU/req | less than real | events per bare-request cost (CPU) |');
+console.log('| --- | --- | --- | --- |');
+const stubbed = (what) => () => { const r = batchRequest(20)(); return { url: r.url.replace('/v1/batch', `/__stub/${what}/v1/batch`), init: r.init }; };
+const real = await measure(batchRequest(20));
+for (const what of ['none', 'ratelimit', 'queues', 'db', 'ratelimit,queues,db']) {
+  const r = what === 'none' ? real : await measure(stubbed(what));
+  console.log(`| ${what} | ${fmt(r.cpuPerReq, 0)} µs | ${what === 'none' ? '—' : `${fmt(real.cpuPerReq - r.cpuPerReq, 0)} µs`} | ${fmt((20 * bareCpu) / r.cpuPerReq, 2)} |`);
+}
+
 // Stage probes: n repetitions of one stage on one 20-event batch per request, CPU above the bare request, per event.
 console.log('\nisolate CPU per event by stage (20-event batch, n repetitions per probe request, bare request subtracted):');
 console.log('| stage | µs per event |');

@@ -86,11 +86,32 @@ function countingEnv(env: Env, calls: Record<string, number>): Env {
   return out as unknown as Env;
 }
 
+function stubbedEnv(env: Env, stubs: Set<string>): Env {
+  const out: Record<string, unknown> = { ...env };
+  const queue = { send: async () => undefined, sendBatch: async () => undefined };
+  if (stubs.has('queues')) for (const name of Object.keys(env)) if (name.startsWith('DELIVERY')) out[name] = queue;
+  if (stubs.has('ratelimit')) for (const name of ['RATE_LIMIT_IP', 'RATE_LIMIT_WRITE_KEY']) out[name] = { limit: async () => ({ success: true }) };
+  if (stubs.has('db')) {
+    const statement = { bind: () => statement, run: async () => ({ meta: { changes: 0 }, results: [] }), all: async () => ({ results: [], meta: {} }), first: async () => null, raw: async () => [] };
+    out.DB = { prepare: () => statement, batch: async (s: unknown[]) => s.map(() => ({ results: [], meta: { changes: 0 } })), exec: async () => undefined };
+  }
+  return out as unknown as Env;
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (path === '/__bare') return bare.fetch(request, env, ctx);
     if (path === '/__probe') return probe(request, env);
+    if (path.startsWith('/__stub/')) {
+      // Attribution: the real request with some bindings replaced by no-op stand-ins
+      // (`/__stub/queues,db,ratelimit,ledger/v1/batch…`), so the bench can say what each costs.
+      const [, , what, ...rest] = path.split('/');
+      const stubs = new Set(what!.split(','));
+      const url = new URL(request.url);
+      url.pathname = `/${rest.join('/')}`;
+      return gateway.fetch(new Request(url, request), stubbedEnv(env, stubs), ctx);
+    }
     if (path.startsWith('/__count/')) {
       const calls: Record<string, number> = {};
       const pending: Promise<unknown>[] = [];

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult, waitOn
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, type DeliveryBatchMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, itemMessage, type DeliveryBatchMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { packBatchMessages, QUEUE_MESSAGE_MAX_BYTES } from '../src/delivery/pack-batch-messages.ts';
 import { MAX_RETRIES } from '../src/delivery/delivery-units.ts';
 import { injectFailure, purchase, received, seed, siteWithAll } from './destinations.ts';
@@ -135,7 +135,13 @@ describe('ingest under a consent policy: one D1 batch, receipts stored once', ()
     expect(counts.d1SingleSql).toEqual([]);
     const messages = sent('DELIVERY_META');
     expect(messages.map((m) => m.destinationKey).sort()).toEqual(['meta', 'meta_measurement']);
-    const hashes = new Set(messages.flatMap((m) => m.items.map((i) => i.receiptHash)));
+    // The receipt hash and expiry all items share are written once, on the message (issue 14, smaller messages).
+    for (const m of messages) {
+      expect(m.receiptHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(m.expiresAt).toBeGreaterThan(Date.now());
+      expect(m.items.every((i) => i.receiptHash === undefined && i.expiresAt === undefined)).toBe(true);
+    }
+    const hashes = new Set(messages.flatMap((m) => m.items.map((i) => itemMessage(m, i).receiptHash)));
     expect(hashes.size).toBe(2);
     const ids = events.map((e) => `'${e.eventId}'`).join(',');
     const audit = await env.DB.prepare(`SELECT COUNT(*) AS n, COUNT(DISTINCT receipt_hash) AS r FROM consent_audit WHERE event_id IN (${ids})`).first<{ n: number; r: number }>();
@@ -269,5 +275,25 @@ describe('consumer: batch messages keep the per-item guarantees', () => {
     const result = await consume(QUEUES.meta, [legacy]);
     expect(result.explicitAcks).toHaveLength(1);
     expect(metaIds(await received('meta', (site.destinations.meta as { pixelId: string }).pixelId))).toEqual([event.eventId]);
+  });
+});
+
+describe('packBatchMessages: shared fields once per message', () => {
+  it('hoists a receipt hash and expiry only when every item has the same, and itemMessage gives each item back whole', () => {
+    const same = Array.from({ length: 5 }, (_, i) => ({ eventId: `e${i}`, item: { n: i }, receiptHash: 'a'.repeat(64), expiresAt: 1000 }));
+    const [one] = packBatchMessages('s', 'meta', same);
+    expect(one).toMatchObject({ receiptHash: 'a'.repeat(64), expiresAt: 1000 });
+    expect(one!.items.map((i) => itemMessage(one!, i))).toEqual(same.map((i) => ({ siteId: 's', destinationKey: 'meta', ...i })));
+    // Mixed receipts (two consent states in one batch): each item keeps its own; the common expiry is still hoisted.
+    const mixed = same.map((i, n) => ({ ...i, receiptHash: (n % 2 ? 'b' : 'a').repeat(64) }));
+    const [two] = packBatchMessages('s', 'meta', mixed);
+    expect(two!.receiptHash).toBeUndefined();
+    expect(two!.expiresAt).toBe(1000);
+    expect(two!.items.map((i) => itemMessage(two!, i))).toEqual(mixed.map((i) => ({ siteId: 's', destinationKey: 'meta', ...i })));
+    // Split at the size limit: every part carries the shared fields.
+    const big = Array.from({ length: 40 }, (_, i) => ({ eventId: `b${i}`, item: { pad: 'x'.repeat(4000) }, receiptHash: 'c'.repeat(64), expiresAt: 7 }));
+    const parts = packBatchMessages('s', 'meta', big, 64_000);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.flatMap((m) => m.items.map((i) => itemMessage(m, i)))).toEqual(big.map((i) => ({ siteId: 's', destinationKey: 'meta', ...i })));
   });
 });
