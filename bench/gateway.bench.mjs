@@ -82,6 +82,18 @@ function cpuUs() {
   return ticks * TICK_US;
 }
 
+// Resident memory of the workerd processes (VmRSS, /proc/<pid>/status), before and after the load runs.
+function rssMb() {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const line = read(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+      kb += Number(line?.split(/\s+/)[1] ?? 0);
+    } catch { /* exited */ }
+  }
+  return kb / 1024;
+}
+
 const bodies = { 1: null, 20: null, 100: null };
 const batchRequest = (size) => () => ({
   url: `${base}/v1/batch?key=${fx.WRITE_KEY}`,
@@ -139,9 +151,13 @@ for (const when of ['cold', 'warm']) {
 
 // The same 20-event body must not be answered as duplicates: fresh event ids per request (prepared above).
 const rows = [];
+const rss = [['start', rssMb()]];
 const bare = await measure(bareRequest, { check: (s) => s === 204 });
 rows.push(['bare Hono 204', 0, bare]);
-for (const size of [1, 20, 100]) rows.push([`batch of ${size}`, size, await measure(batchRequest(size))]);
+for (const size of [1, 20, 100]) {
+  rows.push([`batch of ${size}`, size, await measure(batchRequest(size))]);
+  rss.push([`after ${size}-event batches`, rssMb()]);
+}
 const bare2 = await measure(bareRequest, { check: (s) => s === 204 });
 const bareCpu = (bare.cpuPerReq + bare2.cpuPerReq) / 2;
 const bareRps = (bare.rps + bare2.rps) / 2;
@@ -155,6 +171,8 @@ for (const [name, size, r] of rows) {
 }
 console.log(`(bare measured before and after: ${fmt(bare.cpuPerReq, 0)} / ${fmt(bare2.cpuPerReq, 0)} µs CPU per request, ${fmt(bare.rps, 0)} / ${fmt(bare2.rps, 0)} req/s)`);
 const twenty = rows.find(([, s]) => s === 20)[2];
+const accepted = rows.reduce((n, [, size, r]) => n + size * r.n, 0);
+console.log(`workerd resident memory (VmRSS): ${rss.map(([when, mb]) => `${when} ${fmt(mb)} MB`).join(', ')} — ${fmt(rss.at(-1)[1] - rss[0][1])} MB over ${accepted} events accepted`);
 console.log(`20-event batch latency at concurrency 8: p50 ${fmt(twenty.p50)} ms, p99 ${fmt(twenty.p99)} ms`);
 
 // Attribution: the same 20-event request with some bindings replaced by no-op stand-ins in the
@@ -191,4 +209,5 @@ const maybe = (v) => (v === undefined ? 'not measured' : fmt(v));
 console.log(`\nbudgets: isolate CPU per event at 20-event batches ≤ 50 µs → ${maybe(stageUs.all)} µs (stages parse+scrub+consent+plan+serialize, storage calls excluded);`);
 console.log(`         ≥ 2 events per bare-request cost end to end at 20-event batches → ${fmt((20 * bareCpu) / twenty.cpuPerReq, 2)} (CPU) / ${fmt((20 * twenty.rps) / bareRps, 2)} (req/s)`);
 console.log(`validation: zod ${maybe(stageUs['zod-events'])} µs per event vs the hand-written fast check ${maybe(stageUs['fast-events'])} µs (same events; zod remains the source of truth)`);
+console.log(`workerd resident memory after every run above: ${fmt(rssMb())} MB (start ${fmt(rss[0][1])} MB)`);
 await mf.dispose();

@@ -1,11 +1,12 @@
 import { SELF, env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { purchase, received, seed, siteWithAll, type SinkName } from './destinations.ts';
 
 /**
  * Issue 14 reliability suite, load: a bounded run through the real pipeline in workerd — ingest,
  * the real queues and consumer, the local sinks — at a steady concurrency; then every accepted
- * event is reconciled at every sink (count and identity), with no 5xx on the way.
+ * event is reconciled at every sink (count and identity), with no 5xx on the way, and workerd's
+ * resident memory stays bounded (sampled from Node through gateway/test/process-memory.ts).
  * Duration: SLUICE_LOAD_SECONDS (default 10, at most 45, so the whole file stays under 60 s).
  */
 
@@ -35,6 +36,18 @@ describe('load', () => {
     const latencies: number[] = [];
     const until = Date.now() + SECONDS * 1000;
     let browser = 0;
+    // Memory: workerd's resident set sampled through the run (the Node-side probe, process-memory.ts).
+    const rss: number[] = [];
+    const sampleRss = async () => {
+      const { rssMb } = (await (await fetch(inject('memoryProbeUrl'))).json()) as { rssMb: number | null };
+      if (rssMb !== null) rss.push(rssMb);
+    };
+    const sampler = (async () => {
+      while (Date.now() < until) {
+        await sampleRss();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (Date.now() < until) {
@@ -55,6 +68,7 @@ describe('load', () => {
         }
       }),
     );
+    await sampler;
     const requests = [...statuses.values()].reduce((a, b) => a + b, 0);
     latencies.sort((a, b) => a - b);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
@@ -73,5 +87,17 @@ describe('load', () => {
     }
     const open = await env.DB.prepare('SELECT COUNT(*) AS n FROM dead_letters WHERE site_id = ?').bind(site.id).first<{ n: number }>();
     expect(open!.n).toBe(0);
+
+    // Memory stable: after the whole run and its deliveries, workerd's resident set has not grown
+    // past the first half of the run's peak by more than half of it again (plus 64 MB for the
+    // allocator and GC timing): a per-event leak of even 1 KB over tens of thousands of events breaks it.
+    await sampleRss();
+    if (rss.length >= 4) {
+      const half = Math.ceil(rss.length / 2);
+      const early = Math.max(...rss.slice(0, half));
+      const late = Math.max(...rss.slice(half));
+      console.log(`load: workerd RSS ${rss.map((m) => Math.round(m)).join(' ')} MB (first half peak ${Math.round(early)}, after ${Math.round(late)})`);
+      expect(late, `RSS samples ${rss.map((m) => Math.round(m)).join(' ')} MB`).toBeLessThanOrEqual(early * 1.5 + 64);
+    }
   });
 });
