@@ -2,6 +2,14 @@ import type { DeliveryBatchItem, DeliveryBatchMessage } from './delivery-message
 
 /** Cloudflare Queues: a message is at most 128 KB, decimal (128,000 bytes: what miniflare and the platform enforce). */
 export const QUEUE_MESSAGE_MAX_BYTES = 128_000;
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * Serialized sizes of the messages `packBatchMessages` made (items plus the envelope reserve, an
+ * upper bound), so `sendBatchParts` need not serialize them again to respect the per-call limit.
+ */
+export const packedSizes = new WeakMap<object, number>();
+
 /** Room left for the envelope (ids, keys, JSON punctuation) and the queue's own encoding. */
 const ENVELOPE_RESERVE_BYTES = 2 * 1024;
 
@@ -27,7 +35,12 @@ export function packBatchMessages(siteId: string, destinationKey: string, items:
   }
   const trace = { ...(traceparent && { traceparent }), ...shared };
   // The common case, all items in one message: one serialization of the whole list, not one per item.
-  if (utf8Length(JSON.stringify(items)) <= budget) return [{ siteId, destinationKey, items, ...trace }];
+  const total = utf8Length(JSON.stringify(items));
+  if (total <= budget) {
+    const message = { siteId, destinationKey, items, ...trace };
+    packedSizes.set(message, total + ENVELOPE_RESERVE_BYTES);
+    return [message];
+  }
   const out: DeliveryBatchMessage[] = [];
   let current: DeliveryBatchItem[] = [];
   let size = 0;
@@ -47,6 +60,8 @@ export function packBatchMessages(siteId: string, destinationKey: string, items:
 
 /** Bytes of a string in UTF-8, without encoding it. */
 export function utf8Length(text: string): number {
+  // Queue messages are mostly ASCII (hex digests, ids, URLs): one native scan answers those.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -26,7 +26,17 @@ export async function subjectKey(kind: SubjectKind, raw: string): Promise<string
 }
 
 /** Every subject key an event carries (userId, anonymousId, user.email, user.phone). */
-export async function eventSubjectKeys(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<string[]> {
+export function eventSubjectKeys(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<string[]> {
+  // Ingest asks twice per event (the suppression check, then the subject index): computed once.
+  // Keyed by the event object, which lives for its request; the keys depend on its fields only.
+  let keys = keysByEvent.get(event);
+  if (!keys) keysByEvent.set(event, (keys = computeSubjectKeys(event, memo)));
+  return keys;
+}
+
+const keysByEvent = new WeakMap<Event, Promise<string[]>>();
+
+async function computeSubjectKeys(event: Event, memo: Map<string, Promise<string | null>>): Promise<string[]> {
   const pairs: Array<[SubjectKind, string | undefined]> = [
     ['userId', event.userId],
     ['anonymousId', event.anonymousId],
