@@ -8,7 +8,8 @@
 // The request: four destinations, the example consent policy (+TikTok), an EEA visitor with a TC string.
 // Budgets (issue 14): ≤ 50 µs isolate CPU per event at 20-event batches; ≥ 2 events per bare-request cost.
 // Env: GATEWAY_BENCH_SECONDS (per measured point, default 4); GATEWAY_BENCH_STAGES (comma-separated
-// stage probes to run, default all; `none` skips them) for quicker looks while profiling.
+// stage probes to run, default all; `none` skips them) for quicker looks while profiling;
+// GATEWAY_BENCH_LOG_SAMPLE (the gateway's LOG_SUCCESS_SAMPLE, default 1: a log line per request, as deployed by default).
 import { build } from 'esbuild';
 import { Miniflare, Log, LogLevel } from 'miniflare';
 import { applyMigrations } from './apply-migrations.mjs';
@@ -22,6 +23,7 @@ const root = new URL('..', import.meta.url).pathname;
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 4);
 const out = mkdtempSync(join(tmpdir(), 'sluice-gw-bench-'));
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const LOG_SAMPLE = process.env.GATEWAY_BENCH_LOG_SAMPLE ?? '1';
 
 await build({
   entryPoints: [join(root, 'bench/gateway/bench-worker.ts')],
@@ -41,7 +43,7 @@ const mf = new Miniflare({
   kvNamespaces: ['CONFIG'], d1Databases: ['DB'], queueProducers: queues,
   ratelimits: { RATE_LIMIT_IP: { simple: { limit: 200, period: 10 } }, RATE_LIMIT_WRITE_KEY: { simple: { limit: 20000, period: 10 } } },
   bindings: {
-    ADMIN_TOKEN, GEO_OVERRIDE: 'DE', META_API_BASE_URL: 'http://127.0.0.1:9', META_API_VERSION: 'v25.0', GA4_API_BASE_URL: 'http://127.0.0.1:9',
+    ADMIN_TOKEN, GEO_OVERRIDE: 'DE', LOG_SUCCESS_SAMPLE: LOG_SAMPLE, META_API_BASE_URL: 'http://127.0.0.1:9', META_API_VERSION: 'v25.0', GA4_API_BASE_URL: 'http://127.0.0.1:9',
     GOOGLE_ADS_API_BASE_URL: 'http://127.0.0.1:9', GOOGLE_ADS_API_VERSION: 'v26', GOOGLE_OAUTH_BASE_URL: 'http://127.0.0.1:9', TIKTOK_API_BASE_URL: 'http://127.0.0.1:9',
   },
   host: '127.0.0.1', port: 0, log: new Log(LogLevel.WARN),
@@ -140,7 +142,7 @@ async function measure(make, { concurrency = 8, seconds = SECONDS, check = (s) =
 }
 
 const fmt = (n, d = 1) => n.toFixed(d);
-console.log(`gateway bench on miniflare (workerd), ${SECONDS} s per point, client concurrency 8, this machine's load: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`gateway bench on miniflare (workerd), ${SECONDS} s per point, client concurrency 8, LOG_SUCCESS_SAMPLE ${LOG_SAMPLE}, this machine's load: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 
 // Every binding call one 20-event request makes (its waitUntil hooks included), so the figures below can be read.
 for (const when of ['cold', 'warm']) {
