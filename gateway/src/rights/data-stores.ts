@@ -137,8 +137,9 @@ const queuedItems: DataStore = {
 
 /**
  * Every store of personal data on this branch. Not listed, with the reason: KV (site configs,
- * policies and plans: no personal data); the EventIdLedger Durable Object (random event UUIDs only,
- * which identify no one once the subject index row is gone); `suppressions` (must outlive the
+ * policies and plans: no personal data); the EventIdLedger Durable Object (random event UUIDs,
+ * which identify no one once the subject index row is gone, and its copy of `suppressions`, which
+ * ingest checks there: dedup/event-id-ledger.ts); `suppressions` (must outlive the
  * deletion it enforces); `client_drops`, `plan_violations`, `plan_observations` (counts and names).
  * Order matters: the subject index goes last, after every store found the person's rows through it.
  */
