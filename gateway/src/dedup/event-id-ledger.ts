@@ -35,7 +35,11 @@ export class EventIdLedger extends DurableObject<Env> {
   async admit(siteId: string, events: { id: string; keys: string[] }[], others: string[][] = []): Promise<{ fresh: boolean[]; suppressed: boolean[]; othersSuppressed: boolean[] }> {
     await this.#suppressionsLoaded(siteId);
     const sql = this.ctx.storage.sql;
-    const isSuppressed = (keys: string[]) => keys.some((key) => sql.exec('SELECT 1 FROM suppressed WHERE key = ?', key).toArray().length > 0);
+    const all = [...new Set([...events.flatMap((e) => e.keys), ...others.flat()])];
+    const listed = new Set(
+      all.length === 0 ? [] : sql.exec('SELECT key FROM suppressed WHERE key IN (SELECT value FROM json_each(?))', JSON.stringify(all)).toArray().map((r) => r.key as string),
+    );
+    const isSuppressed = (keys: string[]) => keys.some((key) => listed.has(key));
     const suppressed = events.map((e) => isSuppressed(e.keys));
     const othersSuppressed = others.map(isSuppressed);
     const claimable = events.filter((_, i) => !suppressed[i]).map((e) => e.id);
@@ -74,7 +78,17 @@ export class EventIdLedger extends DurableObject<Env> {
   async claim(ids: string[]): Promise<boolean[]> {
     const now = Date.now();
     const sql = this.ctx.storage.sql;
-    const fresh = ids.map((id) => sql.exec('INSERT INTO ids (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', id, now).rowsWritten > 0);
+    // One statement for all ids (a SQL call per id cost ~30 µs each): the ones it inserted are new;
+    // a repeat inside the call is new only at its first occurrence.
+    const inserted = new Set(
+      sql.exec('INSERT INTO ids (id, at) SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING RETURNING id', now, JSON.stringify(ids)).toArray().map((r) => r.id as string),
+    );
+    const seen = new Set<string>();
+    const fresh = ids.map((id) => {
+      const first = !seen.has(id);
+      seen.add(id);
+      return first && inserted.has(id);
+    });
     if (!this.#alarmSet) {
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + EVENT_ID_TTL_MS);
       this.#alarmSet = true;
@@ -84,7 +98,7 @@ export class EventIdLedger extends DurableObject<Env> {
 
   /** Un-claims ids whose delivery could not be queued, so the client's retry is not taken for a repeat. */
   async release(ids: string[]): Promise<void> {
-    for (const id of ids) this.ctx.storage.sql.exec('DELETE FROM ids WHERE id = ?', id);
+    this.ctx.storage.sql.exec('DELETE FROM ids WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids));
   }
 
   /** Forgets ids past the dedup window. */
