@@ -19,7 +19,22 @@ export { EventIdLedger } from '../../gateway/src/index.ts';
 
 const bare = new Hono().all('*', (c) => c.body(null, 204));
 
-type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'ledger' | 'd1' | 'queue';
+type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'request' | 'ledger' | 'd1' | 'queue';
+
+/** An in-isolate stand-in for the site's ledger (the `request` stage): ids claimed in memory, nobody suppressed. */
+function ledgerStandIn() {
+  const seen = new Set<string>();
+  const ledger = {
+    admit: async (_site: string, events: { id: string }[], others: string[][]) => ({
+      fresh: events.map((e) => (seen.has(e.id) ? false : (seen.add(e.id), true))),
+      suppressed: events.map(() => false),
+      othersSuppressed: others.map(() => false),
+    }),
+    claim: async (ids: string[]) => ids.map((id) => (seen.has(id) ? false : (seen.add(id), true))),
+    release: async () => undefined,
+  };
+  return { idFromName: () => ({}), get: () => ledger };
+}
 
 async function probe(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
@@ -34,6 +49,7 @@ async function probe(request: Request, env: Env): Promise<Response> {
   const raw = (JSON.parse(text) as { events: unknown[] }).events;
   const planner = await consentPlanner(env, site, request);
   let sink = 0;
+  const ledgerIds = ledgerStandIn();
   for (let i = 0; i < n; i++) {
     if (stage === 'parse') sink += parseBatch(text).events.length;
     else if (stage === 'zod-events') for (const e of raw) sink += Event.safeParse(e).success ? 1 : 0;
@@ -51,6 +67,19 @@ async function probe(request: Request, env: Env): Promise<Response> {
       if (stage === 'd1') await commitDeliveries(env, { ...planned, messages: [] }, planner, facts.receivedAt);
       else await commitDeliveries(env, { ...planned, audit: [], drops: [] }, null, facts.receivedAt);
       sink += planned.messages.length;
+    } else if (stage === 'request') {
+      // The whole ingest request in the isolate — Hono, middleware, tracking plan, visitor cookie,
+      // subject keys, consent, hashing, audit statements, answer, waitUntil hooks — with every
+      // binding a no-op stand-in: the isolate's own CPU per request, storage excluded.
+      const body = JSON.parse(text) as { events: Array<{ eventId: string }> };
+      for (const e of body.events) e.eventId = crypto.randomUUID();
+      const stand = { ...stubbedEnv(env, new Set(['queues', 'ratelimit', 'db'])), EVENT_IDS: ledgerIds } as unknown as Env;
+      const pending: Promise<unknown>[] = [];
+      const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+      const answer = await gateway.fetch(new Request(`https://gw.example/v1/batch?key=${url.searchParams.get('key')}`, { method: 'POST', headers: request.headers, body: JSON.stringify(body) }), stand, ctx);
+      await Promise.allSettled(pending);
+      sink += (await answer.text()).length;
+      if (answer.status !== 200) throw new Error(`request stage answered ${answer.status}`);
     } else if (stage === 'all') {
       const p = parseBatch(text);
       const clean = scrubEventUrls(p.events.map((e) => e.event));
