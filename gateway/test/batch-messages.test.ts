@@ -148,6 +148,12 @@ describe('ingest under a consent policy: one D1 batch, receipts stored once', ()
     expect(audit).toEqual({ n: 40, r: 2 });
     const receipts = await env.DB.prepare(`SELECT COUNT(*) AS n FROM consent_receipts WHERE hash IN (${[...hashes].map((h) => `'${h}'`).join(',')})`).first<{ n: number }>();
     expect(receipts!.n).toBe(2);
+    // One stored audit row per receipt (two here), not 40 (migration 0017); the view still reads 40.
+    const stored = await env.DB.prepare(`SELECT COUNT(*) AS n FROM consent_audit_batches WHERE receipt_hash IN (${[...hashes].map((h) => `'${h}'`).join(',')})`).first<{ n: number }>();
+    expect(stored!.n).toBe(2);
+    // Every receipt outlives the audit rows that reference it (its expiry moves at most once a day).
+    const outlived = await env.DB.prepare('SELECT COUNT(*) AS n FROM consent_audit a JOIN consent_receipts r ON r.site_id = a.site_id AND r.hash = a.receipt_hash WHERE r.expires_at < a.expires_at').first<{ n: number }>();
+    expect(outlived!.n).toBe(0);
   });
 });
 

@@ -10,6 +10,9 @@ export interface AuditRow {
   receipt: ConsentReceipt;
 }
 
+/** How much longer than the audit rows a receipt is kept, so its expiry need not move with every batch. */
+const RECEIPT_MARGIN_MS = 24 * 60 * 60 * 1000;
+
 /** Expired rows removed per ingest request: bounded work on the hot path, still ahead of any real write rate. */
 export const AUDIT_PRUNE_PER_WRITE = 500;
 
@@ -60,12 +63,15 @@ export async function auditStatements(db: D1Database, rows: AuditRow[], retentio
   return [
     db.prepare('DELETE FROM consent_audit_batches WHERE id IN (SELECT id FROM consent_audit_batches WHERE expires_at < ? LIMIT ?)').bind(now, AUDIT_PRUNE_PER_WRITE),
     db.prepare('DELETE FROM consent_receipts WHERE (site_id, hash) IN (SELECT site_id, hash FROM consent_receipts WHERE expires_at < ? LIMIT ?)').bind(now, AUDIT_PRUNE_PER_WRITE),
+    // A receipt outlives every audit row referencing it. It is written to last a day longer than
+    // this batch's rows, and rewritten only once a batch's rows would outlast it: a receipt shared by
+    // every batch of a site is updated (an index entry moved) about once a day, not once a batch.
     // `WHERE true`: SQLite's upsert after INSERT … SELECT needs it to parse ON CONFLICT.
     db
       .prepare(
         `INSERT INTO consent_receipts (site_id, hash, receipt, created_at, expires_at)
-         SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2, ?3 FROM json_each(?4) WHERE true
-         ON CONFLICT (site_id, hash) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`,
+         SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2, ?3 + ${RECEIPT_MARGIN_MS} FROM json_each(?4) WHERE true
+         ON CONFLICT (site_id, hash) DO UPDATE SET expires_at = excluded.expires_at WHERE consent_receipts.expires_at < ?3`,
       )
       .bind(siteId, now, expiresAt, JSON.stringify(receiptRows)),
     db
