@@ -157,7 +157,12 @@ const consentAuditStore: DataStore = {
     return { found, removed };
   },
   async expire(env, siteId, before) {
-    return (await env.DB.prepare('DELETE FROM consent_audit WHERE site_id = ? AND created_at < ?').bind(siteId, before).run()).meta.changes;
+    // Whole batch rows at once (not row by row through the view's trigger); the count is audit rows.
+    const [count] = await env.DB.batch([
+      env.DB.prepare('SELECT COALESCE(SUM(json_array_length(event_ids)), 0) AS n FROM consent_audit_batches WHERE site_id = ? AND created_at < ?').bind(siteId, before),
+      env.DB.prepare('DELETE FROM consent_audit_batches WHERE site_id = ? AND created_at < ?').bind(siteId, before),
+    ]);
+    return (count!.results[0] as { n: number }).n;
   },
 };
 
