@@ -7,7 +7,9 @@
 //  - isolate CPU per event by stage (probes repeat one stage n times on a 20-event batch in the isolate).
 // The request: four destinations, the example consent policy (+TikTok), an EEA visitor with a TC string.
 // Budgets (issue 14): ≤ 50 µs isolate CPU per event at 20-event batches; ≥ 2 events per bare-request cost.
-// Env: GATEWAY_BENCH_SECONDS (per measured point, default 4).
+// Env: GATEWAY_BENCH_SECONDS (per measured point, default 4); GATEWAY_BENCH_STAGES (comma-separated
+// stage probes to run, default all; `none` skips them) for quicker looks while profiling;
+// GATEWAY_BENCH_LOG_SAMPLE (the gateway's LOG_SUCCESS_SAMPLE, default 1: a log line per request, as deployed by default).
 import { build } from 'esbuild';
 import { Miniflare, Log, LogLevel } from 'miniflare';
 import { applyMigrations } from './apply-migrations.mjs';
@@ -21,6 +23,7 @@ const root = new URL('..', import.meta.url).pathname;
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 4);
 const out = mkdtempSync(join(tmpdir(), 'sluice-gw-bench-'));
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const LOG_SAMPLE = process.env.GATEWAY_BENCH_LOG_SAMPLE ?? '1';
 
 await build({
   entryPoints: [join(root, 'bench/gateway/bench-worker.ts')],
@@ -40,7 +43,7 @@ const mf = new Miniflare({
   kvNamespaces: ['CONFIG'], d1Databases: ['DB'], queueProducers: queues,
   ratelimits: { RATE_LIMIT_IP: { simple: { limit: 200, period: 10 } }, RATE_LIMIT_WRITE_KEY: { simple: { limit: 20000, period: 10 } } },
   bindings: {
-    ADMIN_TOKEN, GEO_OVERRIDE: 'DE', META_API_BASE_URL: 'http://127.0.0.1:9', META_API_VERSION: 'v25.0', GA4_API_BASE_URL: 'http://127.0.0.1:9',
+    ADMIN_TOKEN, GEO_OVERRIDE: 'DE', LOG_SUCCESS_SAMPLE: LOG_SAMPLE, META_API_BASE_URL: 'http://127.0.0.1:9', META_API_VERSION: 'v25.0', GA4_API_BASE_URL: 'http://127.0.0.1:9',
     GOOGLE_ADS_API_BASE_URL: 'http://127.0.0.1:9', GOOGLE_ADS_API_VERSION: 'v26', GOOGLE_OAUTH_BASE_URL: 'http://127.0.0.1:9', TIKTOK_API_BASE_URL: 'http://127.0.0.1:9',
   },
   host: '127.0.0.1', port: 0, log: new Log(LogLevel.WARN),
@@ -79,6 +82,18 @@ function cpuUs() {
     } catch { /* exited */ }
   }
   return ticks * TICK_US;
+}
+
+// Resident memory of the workerd processes (VmRSS, /proc/<pid>/status), before and after the load runs.
+function rssMb() {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const line = read(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+      kb += Number(line?.split(/\s+/)[1] ?? 0);
+    } catch { /* exited */ }
+  }
+  return kb / 1024;
 }
 
 const bodies = { 1: null, 20: null, 100: null };
@@ -127,13 +142,24 @@ async function measure(make, { concurrency = 8, seconds = SECONDS, check = (s) =
 }
 
 const fmt = (n, d = 1) => n.toFixed(d);
-console.log(`gateway bench on miniflare (workerd), ${SECONDS} s per point, client concurrency 8, this machine's load: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`gateway bench on miniflare (workerd), ${SECONDS} s per point, client concurrency 8, LOG_SUCCESS_SAMPLE ${LOG_SAMPLE}, this machine's load: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+
+// Every binding call one 20-event request makes (its waitUntil hooks included), so the figures below can be read.
+for (const when of ['cold', 'warm']) {
+  const { url, init } = batchRequest(20)();
+  const counted = await (await fetch(url.replace('/v1/batch', '/__count/v1/batch'), init)).json();
+  console.log(`binding calls of one 20-event request, ${when} isolate caches (status ${counted.status}): ${Object.entries(counted.calls).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+}
 
 // The same 20-event body must not be answered as duplicates: fresh event ids per request (prepared above).
 const rows = [];
+const rss = [['start', rssMb()]];
 const bare = await measure(bareRequest, { check: (s) => s === 204 });
 rows.push(['bare Hono 204', 0, bare]);
-for (const size of [1, 20, 100]) rows.push([`batch of ${size}`, size, await measure(batchRequest(size))]);
+for (const size of [1, 20, 100]) {
+  rows.push([`batch of ${size}`, size, await measure(batchRequest(size))]);
+  rss.push([`after ${size}-event batches`, rssMb()]);
+}
 const bare2 = await measure(bareRequest, { check: (s) => s === 204 });
 const bareCpu = (bare.cpuPerReq + bare2.cpuPerReq) / 2;
 const bareRps = (bare.rps + bare2.rps) / 2;
@@ -147,7 +173,21 @@ for (const [name, size, r] of rows) {
 }
 console.log(`(bare measured before and after: ${fmt(bare.cpuPerReq, 0)} / ${fmt(bare2.cpuPerReq, 0)} µs CPU per request, ${fmt(bare.rps, 0)} / ${fmt(bare2.rps, 0)} req/s)`);
 const twenty = rows.find(([, s]) => s === 20)[2];
+const accepted = rows.reduce((n, [, size, r]) => n + size * r.n, 0);
+console.log(`workerd resident memory (VmRSS): ${rss.map(([when, mb]) => `${when} ${fmt(mb)} MB`).join(', ')} — ${fmt(rss.at(-1)[1] - rss[0][1])} MB over ${accepted} events accepted`);
 console.log(`20-event batch latency at concurrency 8: p50 ${fmt(twenty.p50)} ms, p99 ${fmt(twenty.p99)} ms`);
+
+// Attribution: the same 20-event request with some bindings replaced by no-op stand-ins in the
+// isolate, so the share of miniflare's local simulators (D1, queues, rate limiting) is visible.
+console.log('\nwhere a 20-event request goes (bindings replaced by no-op stand-ins; CPU per request, workerd):');
+console.log('| stand-ins | CPU/req | less than real | events per bare-request cost (CPU) |');
+console.log('| --- | --- | --- | --- |');
+const stubbed = (what) => () => { const r = batchRequest(20)(); return { url: r.url.replace('/v1/batch', `/__stub/${what}/v1/batch`), init: r.init }; };
+const real = await measure(batchRequest(20));
+for (const what of ['none', 'ratelimit', 'queues', 'db', 'ratelimit,queues,db']) {
+  const r = what === 'none' ? real : await measure(stubbed(what));
+  console.log(`| ${what} | ${fmt(r.cpuPerReq, 0)} µs | ${what === 'none' ? '—' : `${fmt(real.cpuPerReq - r.cpuPerReq, 0)} µs`} | ${fmt((20 * bareCpu) / r.cpuPerReq, 2)} |`);
+}
 
 // Stage probes: n repetitions of one stage on one 20-event batch per request, CPU above the bare request, per event.
 console.log('\nisolate CPU per event by stage (20-event batch, n repetitions per probe request, bare request subtracted):');
@@ -156,14 +196,20 @@ console.log('| --- | --- |');
 const N = 20;
 const probeBody = JSON.stringify(fx.batch(20));
 const stageUs = {};
-for (const stage of ['parse', 'zod-events', 'fast-events', 'scrub', 'consent', 'plan', 'serialize', 'all', 'ledger', 'd1', 'queue']) {
+const STAGES = ['parse', 'zod-events', 'fast-events', 'scrub', 'consent', 'plan', 'serialize', 'all', 'request', 'ledger', 'd1', 'queue'];
+const chosen = process.env.GATEWAY_BENCH_STAGES ? process.env.GATEWAY_BENCH_STAGES.split(',').filter((s) => STAGES.includes(s)) : STAGES;
+for (const stage of chosen) {
   const r = await measure(() => ({ url: `${base}/__probe?stage=${stage}&n=${N}&key=${fx.WRITE_KEY}`, init: { method: 'POST', headers: { origin: fx.ORIGIN }, body: probeBody } }), { concurrency: 4, seconds: Math.max(2, SECONDS / 2) });
   const zero = await measure(() => ({ url: `${base}/__probe?stage=${stage}&n=0&key=${fx.WRITE_KEY}`, init: { method: 'POST', headers: { origin: fx.ORIGIN }, body: probeBody } }), { concurrency: 4, seconds: Math.max(2, SECONDS / 2) });
   stageUs[stage] = (r.cpuPerReq - zero.cpuPerReq) / N / 20;
-  console.log(`| ${stage} | ${fmt(stageUs[stage])} |`);
+  // The d1 and queue probes plan the batch before storing it: net of the plan stage when it was measured.
+  const net = (stage === 'd1' || stage === 'queue') && stageUs.plan !== undefined ? stageUs[stage] - stageUs.plan : stageUs[stage];
+  console.log(`| ${stage} | ${fmt(net)} |`);
 }
 console.log('(ledger, d1 and queue are the storage calls of one batch, on miniflare\'s local simulators inside the same workerd process, net of the plan stage for d1/queue: not isolate CPU in production)');
-console.log(`\nbudgets: isolate CPU per event at 20-event batches ≤ 50 µs → ${fmt(stageUs.all)} µs (stages parse+scrub+consent+plan+serialize, storage calls excluded);`);
+const maybe = (v) => (v === undefined ? 'not measured' : fmt(v));
+console.log(`\nbudgets: isolate CPU per event at 20-event batches ≤ 50 µs → ${maybe(stageUs.all)} µs for stages parse+scrub+consent+plan+serialize; ${maybe(stageUs.request)} µs for the whole request with stand-in bindings (stage request: Hono, middleware, plan, cookie, subject keys, audit, answer, hooks);`);
 console.log(`         ≥ 2 events per bare-request cost end to end at 20-event batches → ${fmt((20 * bareCpu) / twenty.cpuPerReq, 2)} (CPU) / ${fmt((20 * twenty.rps) / bareRps, 2)} (req/s)`);
-console.log(`validation: zod ${fmt(stageUs['zod-events'])} µs per event vs the hand-written fast check ${fmt(stageUs['fast-events'])} µs (same events; zod remains the source of truth)`);
+console.log(`validation: zod ${maybe(stageUs['zod-events'])} µs per event vs the hand-written fast check ${maybe(stageUs['fast-events'])} µs (same events; zod remains the source of truth)`);
+console.log(`workerd resident memory after every run above: ${fmt(rssMb())} MB (start ${fmt(rss[0][1])} MB)`);
 await mf.dispose();

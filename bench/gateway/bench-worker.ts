@@ -19,7 +19,22 @@ export { EventIdLedger } from '../../gateway/src/index.ts';
 
 const bare = new Hono().all('*', (c) => c.body(null, 204));
 
-type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'ledger' | 'd1' | 'queue';
+type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'request' | 'ledger' | 'd1' | 'queue';
+
+/** An in-isolate stand-in for the site's ledger (the `request` stage): ids claimed in memory, nobody suppressed. */
+function ledgerStandIn() {
+  const seen = new Set<string>();
+  const ledger = {
+    admit: async (_site: string, events: { id: string }[], others: string[][]) => ({
+      fresh: events.map((e) => (seen.has(e.id) ? false : (seen.add(e.id), true))),
+      suppressed: events.map(() => false),
+      othersSuppressed: others.map(() => false),
+    }),
+    claim: async (ids: string[]) => ids.map((id) => (seen.has(id) ? false : (seen.add(id), true))),
+    release: async () => undefined,
+  };
+  return { idFromName: () => ({}), get: () => ledger };
+}
 
 async function probe(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
@@ -27,12 +42,14 @@ async function probe(request: Request, env: Env): Promise<Response> {
   const n = Number(url.searchParams.get('n') ?? 10);
   const text = await request.text();
   const site = (await loadSiteByWriteKey(env.CONFIG, url.searchParams.get('key')!))!;
-  const facts = requestFacts(request);
+  // A request's facts carry its hash memo: each repetition gets fresh ones, as each request does.
+  const fresh = () => requestFacts(request);
   const parsed = parseBatch(text);
   const events = scrubEventUrls(parsed.events.map((e) => e.event));
   const raw = (JSON.parse(text) as { events: unknown[] }).events;
   const planner = await consentPlanner(env, site, request);
   let sink = 0;
+  const ledgerIds = ledgerStandIn();
   for (let i = 0; i < n; i++) {
     if (stage === 'parse') sink += parseBatch(text).events.length;
     else if (stage === 'zod-events') for (const e of raw) sink += Event.safeParse(e).success ? 1 : 0;
@@ -41,22 +58,73 @@ async function probe(request: Request, env: Env): Promise<Response> {
     else if (stage === 'consent') {
       const p = await consentPlanner(env, site, request);
       for (const e of events) for (const key of Object.keys(site.destinations)) sink += p!.verdict(e, key).decision.length;
-    } else if (stage === 'plan') sink += (await planDeliveries(site, events, facts, planner)).messages.length;
-    else if (stage === 'serialize') sink += JSON.stringify((await planDeliveries(site, events, facts, planner)).messages).length;
+    } else if (stage === 'plan') sink += (await planDeliveries(site, events, fresh(), planner)).messages.length;
+    else if (stage === 'serialize') sink += JSON.stringify((await planDeliveries(site, events, fresh(), planner)).messages).length;
     else if (stage === 'ledger') sink += (await claimEventIds(env, site.id, events.map(() => crypto.randomUUID()))).size;
     else if (stage === 'd1' || stage === 'queue') {
+      const facts = fresh();
       const planned = await planDeliveries(site, events, facts, planner);
       if (stage === 'd1') await commitDeliveries(env, { ...planned, messages: [] }, planner, facts.receivedAt);
       else await commitDeliveries(env, { ...planned, audit: [], drops: [] }, null, facts.receivedAt);
       sink += planned.messages.length;
+    } else if (stage === 'request') {
+      // The whole ingest request in the isolate — Hono, middleware, tracking plan, visitor cookie,
+      // subject keys, consent, hashing, audit statements, answer, waitUntil hooks — with every
+      // binding a no-op stand-in: the isolate's own CPU per request, storage excluded.
+      const body = JSON.parse(text) as { events: Array<{ eventId: string }> };
+      for (const e of body.events) e.eventId = crypto.randomUUID();
+      const stand = { ...stubbedEnv(env, new Set(['queues', 'ratelimit', 'db'])), EVENT_IDS: ledgerIds } as unknown as Env;
+      const pending: Promise<unknown>[] = [];
+      const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+      const answer = await gateway.fetch(new Request(`https://gw.example/v1/batch?key=${url.searchParams.get('key')}`, { method: 'POST', headers: request.headers, body: JSON.stringify(body) }), stand, ctx);
+      await Promise.allSettled(pending);
+      sink += (await answer.text()).length;
+      if (answer.status !== 200) throw new Error(`request stage answered ${answer.status}`);
     } else if (stage === 'all') {
       const p = parseBatch(text);
       const clean = scrubEventUrls(p.events.map((e) => e.event));
-      const planned = await planDeliveries(site, clean, facts, await consentPlanner(env, site, request));
+      const planned = await planDeliveries(site, clean, fresh(), await consentPlanner(env, site, request));
       sink += JSON.stringify(planned.messages).length;
     }
   }
   return new Response(String(sink));
+}
+
+/**
+ * The env with every binding call counted (`/__count/...` runs one real request through it): which
+ * storage calls one ingest request makes, including those its `waitUntil` hooks make after the answer.
+ */
+function countingEnv(env: Env, calls: Record<string, number>): Env {
+  const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
+  const wrap = (name: string, target: object, methods: string[]): object =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        const value = Reflect.get(t, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (methods.includes(String(key))) count(`${name}.${String(key)}`);
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+  const out: Record<string, unknown> = { ...env };
+  for (const [name, binding] of Object.entries(env)) {
+    if (typeof binding !== 'object' || binding === null) continue;
+    out[name] = wrap(name, binding, ['batch', 'exec', 'prepare', 'get', 'put', 'list', 'delete', 'send', 'sendBatch', 'limit', 'idFromName', 'get']);
+  }
+  return out as unknown as Env;
+}
+
+function stubbedEnv(env: Env, stubs: Set<string>): Env {
+  const out: Record<string, unknown> = { ...env };
+  const queue = { send: async () => undefined, sendBatch: async () => undefined };
+  if (stubs.has('queues')) for (const name of Object.keys(env)) if (name.startsWith('DELIVERY')) out[name] = queue;
+  if (stubs.has('ratelimit')) for (const name of ['RATE_LIMIT_IP', 'RATE_LIMIT_WRITE_KEY']) out[name] = { limit: async () => ({ success: true }) };
+  if (stubs.has('db')) {
+    const statement = { bind: () => statement, run: async () => ({ meta: { changes: 0 }, results: [] }), all: async () => ({ results: [], meta: {} }), first: async () => null, raw: async () => [] };
+    out.DB = { prepare: () => statement, batch: async (s: unknown[]) => s.map(() => ({ results: [], meta: { changes: 0 } })), exec: async () => undefined };
+  }
+  return out as unknown as Env;
 }
 
 export default {
@@ -64,6 +132,25 @@ export default {
     const path = new URL(request.url).pathname;
     if (path === '/__bare') return bare.fetch(request, env, ctx);
     if (path === '/__probe') return probe(request, env);
+    if (path.startsWith('/__stub/')) {
+      // Attribution: the real request with some bindings replaced by no-op stand-ins
+      // (`/__stub/queues,db,ratelimit,ledger/v1/batch…`), so the bench can say what each costs.
+      const [, , what, ...rest] = path.split('/');
+      const stubs = new Set(what!.split(','));
+      const url = new URL(request.url);
+      url.pathname = `/${rest.join('/')}`;
+      return gateway.fetch(new Request(url, request), stubbedEnv(env, stubs), ctx);
+    }
+    if (path.startsWith('/__count/')) {
+      const calls: Record<string, number> = {};
+      const pending: Promise<unknown>[] = [];
+      const counted = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+      const url = new URL(request.url);
+      url.pathname = path.slice('/__count'.length);
+      const response = await gateway.fetch(new Request(url, request), countingEnv(env, calls), counted);
+      await Promise.allSettled(pending);
+      return Response.json({ status: response.status, body: await response.json(), calls });
+    }
     return gateway.fetch(request, env, ctx);
   },
   queue: gateway.queue,

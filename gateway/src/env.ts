@@ -22,6 +22,8 @@ export interface Env {
   METRICS_TOKEN?: string;
   /** Local runs only: stands in for Cloudflare edge geo (`DE`, `US-CA`); unset in production. */
   GEO_OVERRIDE?: string;
+  /** Share of successful (< 400) requests that get a request log line, "0"–"1" (default "1": all); errors are always logged (observability/). */
+  LOG_SUCCESS_SAMPLE?: string;
   GA4_API_BASE_URL: string;
   GOOGLE_ADS_API_BASE_URL: string;
   GOOGLE_ADS_API_VERSION: string;

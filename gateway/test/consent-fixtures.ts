@@ -4,7 +4,7 @@ import worker from '../src/index.ts';
 import examplePolicy from '../../consent/policies/example-global.json';
 import type { Env } from '../src/env.ts';
 import type { ConsentReceipt } from '@sluice/consent';
-import { isBatchMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, itemMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { clearGvlCache } from '../src/consent/live-gvl.ts';
 import { seedSite, site, WRITE_KEY, ORIGIN } from './fixtures.ts';
@@ -79,7 +79,7 @@ export interface QueuedItem {
 }
 
 export async function perItem(messages: QueuedDelivery[]): Promise<QueuedItem[]> {
-  const items: QueuedItem[] = messages.flatMap((m) => (isBatchMessage(m) ? m.items.map((i) => ({ siteId: m.siteId, destinationKey: m.destinationKey, ...i })) : [m]));
+  const items: QueuedItem[] = messages.flatMap((m) => (isBatchMessage(m) ? m.items.map((i) => itemMessage(m, i)) : [m]));
   for (const item of items) {
     if (!item.receiptHash) continue;
     const row = await env.DB.prepare('SELECT receipt FROM consent_receipts WHERE site_id = ? AND hash = ?').bind(item.siteId, item.receiptHash).first<{ receipt: string }>();

@@ -5,7 +5,7 @@ import type { PartitionManifest } from '../src/destinations/warehouse/warehouse-
 import { warehouseWriterFor } from '../src/destinations/warehouse/warehouse-target.ts';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, itemMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { GOOGLE_PROFILE, META_PROFILE, normalizedValue } from '../src/identity/index.ts';
 import { queued, received, runQueue, scopedIds, seed, sha256, siteWithAll } from './destinations.ts';
@@ -41,7 +41,7 @@ async function ingest(events: unknown[], key = KEY) {
   const sent: DeliveryMessage[] = [];
   const record = (body: QueuedDelivery) => {
     if (!isBatchMessage(body)) return void sent.push(body);
-    for (const item of body.items) sent.push({ siteId: body.siteId, destinationKey: body.destinationKey, ...item });
+    for (const item of body.items) sent.push(itemMessage(body, item));
   };
   const queue = {
     async send(body: QueuedDelivery) { record(body); },

@@ -15,6 +15,8 @@ declare global {
 declare module 'vitest' {
   interface ProvidedContext {
     metaSinkUrl: string;
+    /** Node-side loopback endpoint: VmRSS of the calling workerd (process-memory.ts). */
+    memoryProbeUrl: string;
     ga4SinkUrl: string;
     googleAdsSinkUrl: string;
     tiktokSinkUrl: string;

@@ -45,9 +45,14 @@ export async function applyFieldTransforms(event: Event, ip: string | undefined,
   return { event: out, ip: outIp };
 }
 
+/** A transform's part of its memo keys, built once per transform object (policies are resolved once per isolate). */
+const memoPrefixes = new WeakMap<FieldTransform, string>();
+
 function memoized(memo: TransformMemo | undefined, t: FieldTransform, input: string, run: () => Promise<unknown>): Promise<unknown> {
   if (!memo) return run();
-  const key = `${t.action}\u0000${t.path}\u0000${t.ipv4Prefix ?? ''}/${t.ipv6Prefix ?? ''}\u0000${t.keep?.join(',') ?? ''}\u0000${input}`;
+  let prefix = memoPrefixes.get(t);
+  if (prefix === undefined) memoPrefixes.set(t, (prefix = `${t.action}\u0000${t.path}\u0000${t.ipv4Prefix ?? ''}/${t.ipv6Prefix ?? ''}\u0000${t.keep?.join(',') ?? ''}\u0000`));
+  const key = prefix + input;
   let hit = memo.get(key);
   if (!hit) memo.set(key, (hit = run()));
   return hit;

@@ -29,7 +29,11 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   const destinations = Object.keys(site.destinations);
   // Events of one page share their signals: evaluate each distinct signal set once.
   const memo = new Map<string, Evaluation>();
+  // …and each event's evaluation is looked up once, not once per destination.
+  const byEvent = new WeakMap<Event, Evaluation>();
   const evaluate = (event: Event): Evaluation => {
+    const known = byEvent.get(event);
+    if (known) return known;
     // Server sources: each event is placed where its end user is (sources/relayed/), not at the server.
     const placed = relayedLocation(request, event, live.policy);
     const key = JSON.stringify([event.consent ?? null, placed ?? null]);
@@ -40,6 +44,7 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
       if (placed?.basis === 'unknown') evaluation = withoutStandIn(evaluation);
       memo.set(key, evaluation);
     }
+    byEvent.set(event, evaluation);
     return evaluation;
   };
   return {

@@ -1,5 +1,4 @@
 import { durationMs, type ConsentReceipt } from '@sluice/consent';
-import { insertRows } from '../delivery/d1-chunks.ts';
 import { sha256Hex } from '../identity/sha256.ts';
 
 /** Default audit retention when the policy names none: 400 days (consent-policy.md example). */
@@ -10,6 +9,9 @@ export interface AuditRow {
   eventId: string;
   receipt: ConsentReceipt;
 }
+
+/** How much longer than the audit rows a receipt is kept, so its expiry need not move with every batch. */
+const RECEIPT_MARGIN_MS = 24 * 60 * 60 * 1000;
 
 /** Expired rows removed per ingest request: bounded work on the hot path, still ahead of any real write rate. */
 export const AUDIT_PRUNE_PER_WRITE = 500;
@@ -32,25 +34,53 @@ export async function receiptsByHash(receipts: Iterable<ConsentReceipt>): Promis
 }
 
 /**
- * D1 statements (for the caller's single batch) writing one audit row per decision (allow, limited
- * and deny alike) that references its receipt by hash, each distinct receipt once (its expiry
- * raised on reuse), and pruning up to `AUDIT_PRUNE_PER_WRITE` rows and receipts past retention
- * (policy `retention.auditLog`).
+ * D1 statements (for the caller's single batch) recording every decision (allow, limited and deny
+ * alike): one `consent_audit_batches` row per distinct receipt (a receipt names its destination,
+ * decision and rule) holding the event ids it decided, each distinct receipt stored once (its
+ * expiry raised on reuse), and pruning up to `AUDIT_PRUNE_PER_WRITE` rows and receipts past
+ * retention (policy `retention.auditLog`). Two inserts whatever the number of events (one JSON
+ * parameter each: D1 binds at most 100 parameters), so a 20-event batch to four destinations writes
+ * four audit rows, not 80 (migration 0017; the `consent_audit` view still reads one row per event
+ * and destination).
+ * @example statements.push(...(await auditStatements(env.DB, rows, policy.retention.auditLog, Date.now())))
  */
 export async function auditStatements(db: D1Database, rows: AuditRow[], retention: string | undefined, now: number): Promise<D1PreparedStatement[]> {
   if (!rows.length) return [];
   const expiresAt = now + (durationMs(retention) ?? DEFAULT_AUDIT_RETENTION_MS);
   const hashes = await receiptsByHash(rows.map((r) => r.receipt));
   const siteId = rows[0]!.siteId;
-  const receiptRows = [...hashes].map(([receipt, hash]) => [siteId, hash, JSON.stringify(receipt), now, expiresAt]);
-  const auditRows = rows.map(({ siteId: site, eventId, receipt }) => [
-    site, eventId, receipt.destination, receipt.decision, receipt.rule, receipt.policyVersion, receipt.jurisdiction.id, hashes.get(receipt)!, now, expiresAt,
-  ]);
+  const groups = new Map<string, { receipt: ConsentReceipt; ids: string[] }>();
+  for (const { eventId, receipt } of rows) {
+    const hash = hashes.get(receipt)!;
+    const group = groups.get(hash);
+    if (group) group.ids.push(eventId);
+    else groups.set(hash, { receipt, ids: [eventId] });
+  }
+  const receiptRows = [...groups].map(([hash, { receipt }]) => [hash, JSON.stringify(receipt)]);
+  const auditRows = [...groups].map(([hash, { receipt, ids }]) => ({
+    d: receipt.destination, c: receipt.decision, r: receipt.rule, p: receipt.policyVersion, j: receipt.jurisdiction.id, h: hash, e: ids,
+  }));
   return [
-    db.prepare('DELETE FROM consent_audit WHERE id IN (SELECT id FROM consent_audit WHERE expires_at < ? LIMIT ?)').bind(now, AUDIT_PRUNE_PER_WRITE),
+    db.prepare('DELETE FROM consent_audit_batches WHERE id IN (SELECT id FROM consent_audit_batches WHERE expires_at < ? LIMIT ?)').bind(now, AUDIT_PRUNE_PER_WRITE),
     db.prepare('DELETE FROM consent_receipts WHERE (site_id, hash) IN (SELECT site_id, hash FROM consent_receipts WHERE expires_at < ? LIMIT ?)').bind(now, AUDIT_PRUNE_PER_WRITE),
-    ...insertRows(db, 'INSERT INTO consent_receipts (site_id, hash, receipt, created_at, expires_at) VALUES', receiptRows, 'ON CONFLICT (site_id, hash) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)'),
-    ...insertRows(db, 'INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt_hash, created_at, expires_at) VALUES', auditRows),
+    // A receipt outlives every audit row referencing it. It is written to last a day longer than
+    // this batch's rows, and rewritten only once a batch's rows would outlast it: a receipt shared by
+    // every batch of a site is updated (an index entry moved) about once a day, not once a batch.
+    // `WHERE true`: SQLite's upsert after INSERT … SELECT needs it to parse ON CONFLICT.
+    db
+      .prepare(
+        `INSERT INTO consent_receipts (site_id, hash, receipt, created_at, expires_at)
+         SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2, ?3 + ${RECEIPT_MARGIN_MS} FROM json_each(?4) WHERE true
+         ON CONFLICT (site_id, hash) DO UPDATE SET expires_at = excluded.expires_at WHERE consent_receipts.expires_at < ?3`,
+      )
+      .bind(siteId, now, expiresAt, JSON.stringify(receiptRows)),
+    db
+      .prepare(
+        `INSERT INTO consent_audit_batches (site_id, destination, decision, rule, policy_version, jurisdiction, receipt_hash, event_ids, created_at, expires_at)
+         SELECT ?1, json_extract(value, '$.d'), json_extract(value, '$.c'), json_extract(value, '$.r'), json_extract(value, '$.p'), json_extract(value, '$.j'),
+                json_extract(value, '$.h'), json_extract(value, '$.e'), ?2, ?3 FROM json_each(?4)`,
+      )
+      .bind(siteId, now, expiresAt, JSON.stringify(auditRows)),
   ];
 }
 

@@ -1,4 +1,6 @@
+import type { Event } from '@sluice/protocol';
 import type { Env } from '../env.ts';
+import { eventSubjectKeys } from '../rights/subject-key.ts';
 
 /**
  * One ledger object per site, one call per request: claiming a batch's ids is a single round trip
@@ -22,4 +24,40 @@ export async function claimEventIds(env: Env, siteId: string, eventIds: string[]
 /** Gives claimed ids back (their delivery could not be queued), in one call. */
 export async function releaseEventIds(env: Env, siteId: string, eventIds: string[]): Promise<void> {
   if (eventIds.length) await ledgerFor(env, siteId).release(eventIds);
+}
+
+/** What the site's ledger made of a request's events (`admitEvents`). */
+export interface Admitted {
+  /** Events of people on the suppression list (not claimed), quarantined ones included. */
+  suppressed: Set<Event>;
+  /** Ids of the other events that were new and are now claimed. */
+  fresh: Set<string>;
+}
+
+/**
+ * Ingest's one ledger call: the suppression list check (rights/) and the event id claim together,
+ * strongly consistent per site (one Durable Object), so a person deleted a moment ago is dropped
+ * on every isolate and no D1 read is spent per request. `checkOnly`: events checked against the
+ * list but not claimed (quarantined ones).
+ * @example const { suppressed, fresh } = await admitEvents(env, site.id, events, quarantined)
+ */
+export async function admitEvents(env: Env, siteId: string, events: readonly Event[], checkOnly: readonly Event[] = []): Promise<Admitted> {
+  if (events.length === 0 && checkOnly.length === 0) return { suppressed: new Set(), fresh: new Set() };
+  const memo = new Map<string, Promise<string | null>>();
+  const keys = await Promise.all(events.map((e) => eventSubjectKeys(e, memo)));
+  const otherKeys = await Promise.all(checkOnly.map((e) => eventSubjectKeys(e, memo)));
+  const answer = await ledgerFor(env, siteId).admit(siteId, events.map((e, i) => ({ id: e.eventId, keys: keys[i]! })), otherKeys);
+  const suppressed = new Set<Event>();
+  const fresh = new Set<string>();
+  events.forEach((event, i) => {
+    if (answer.suppressed[i]) suppressed.add(event);
+    else if (answer.fresh[i]) fresh.add(event.eventId);
+  });
+  checkOnly.forEach((event, i) => answer.othersSuppressed[i] && suppressed.add(event));
+  return { suppressed, fresh };
+}
+
+/** Puts subject keys on the site's suppression list in its ledger (call before writing D1 `suppressions`). */
+export async function suppressInLedger(env: Env, siteId: string, keys: string[]): Promise<void> {
+  if (keys.length) await ledgerFor(env, siteId).suppress(siteId, keys);
 }

@@ -45,6 +45,28 @@ export interface DeliveryBatchMessage {
   priorAttempts?: number;
   /** W3C `traceparent` of the ingest request (55 bytes); the consumer's vendor POST is a child span of it. */
   traceparent?: string;
+  /**
+   * The items' receipt hash and expiry when all items share them (the usual case: one page, one
+   * consent state), written once instead of on every item; an item's own value wins.
+   */
+  receiptHash?: string;
+  expiresAt?: number;
+}
+
+/**
+ * One item of a batch message as the single-item message it stands for (the message's shared
+ * receipt hash, expiry and traceparent applied).
+ * @example const message = itemMessage(body, body.items[0])
+ */
+export function itemMessage(body: DeliveryBatchMessage, item: DeliveryBatchItem): DeliveryMessage {
+  return {
+    siteId: body.siteId,
+    destinationKey: body.destinationKey,
+    ...(body.receiptHash !== undefined && { receiptHash: body.receiptHash }),
+    ...(body.expiresAt !== undefined && { expiresAt: body.expiresAt }),
+    ...item,
+    ...(body.traceparent && { traceparent: body.traceparent }),
+  };
 }
 
 /** What a delivery queue carries. */

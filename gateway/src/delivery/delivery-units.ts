@@ -1,6 +1,6 @@
 import type { Env } from '../env.ts';
 import type { DestinationConfig } from '../site-config/site-config.ts';
-import { isBatchMessage, type DeliveryBatchMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
+import { isBatchMessage, itemMessage, type DeliveryBatchMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
 import { enqueueMessages } from './queue-for.ts';
 
 /** Retries a delivery queue allows before the dead-letter queue (wrangler.toml `max_retries`). */
@@ -56,7 +56,7 @@ export function expandMessages(messages: readonly Message<QueuedDelivery>[]): Ex
     const attempts = message.attempts + (body.priorAttempts ?? 0);
     for (const entry of body.items) {
       const unit = {
-        body: { siteId: body.siteId, destinationKey: body.destinationKey, ...entry, ...(body.traceparent && { traceparent: body.traceparent }) },
+        body: itemMessage(body, entry),
         attempts,
         countsOwnRetries: true,
         state: 'open' as 'open' | 'acked' | 'retry',

@@ -4,7 +4,7 @@ import { loadSite } from '../site-config/load-site-config.ts';
 import { storable } from './deliver-batch.ts';
 import { alreadyDelivered } from './delivered-ledger.ts';
 import { D1_MAX_BOUND_PARAMETERS } from './d1-chunks.ts';
-import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
+import { isBatchMessage, itemMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
 import { groupBy } from './group-messages.ts';
 import { dropPurged } from '../rights/drop-purged.ts';
 import { recordDeadLetters, recordOutcomes } from './delivery-log.ts';
@@ -24,7 +24,7 @@ export async function storeDeadLetters(batch: MessageBatch<QueuedDelivery>, env:
     const body = m.body;
     if (!isBatchMessage(body)) return [{ body, attempts: m.attempts }];
     const attempts = m.attempts + (body.priorAttempts ?? 0);
-    return body.items.map((item) => ({ body: { siteId: body.siteId, destinationKey: body.destinationKey, ...item }, attempts }));
+    return body.items.map((item) => ({ body: itemMessage(body, item), attempts }));
   });
   // A deleted person's items are never kept as dead letters (rights/drop-purged.ts); every
   // message is acked below either way.

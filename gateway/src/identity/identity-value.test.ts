@@ -105,3 +105,29 @@ describe('hashing', () => {
     }
   });
 });
+
+describe('identity outcomes memoized per request (issue 14)', () => {
+  it('one memo across every fixture, twice over and interleaved with other profiles, answers exactly what no memo answers', () => {
+    const memo = createHashMemo();
+    const shuffled = [...cases, ...[...cases].reverse()];
+    for (const c of shuffled) {
+      const profile = IDENTITY_PROFILES[c.profile];
+      const regions = c.regions ? { regions: c.regions } : {};
+      expect(identityOutcome(profile, c.field, c.input, { ...regions, memo }), `${c.profile} ${c.field} ${c.input}`).toEqual(identityOutcome(profile, c.field, c.input, regions));
+    }
+  });
+
+  it('keeps the memo per request: a fresh memo recomputes, and phones still note issues per item', () => {
+    const profile = IDENTITY_PROFILES.meta;
+    const a = createHashMemo();
+    const b = createHashMemo();
+    expect(identityOutcome(profile, 'email', ' Jane@Example.com ', { memo: a })).toEqual(identityOutcome(profile, 'email', ' Jane@Example.com ', { memo: b }));
+    expect(b.size).toBe(1);
+    // Phones are not memoized by outcome: each item's context (regions) decides its reading.
+    const phone = '030 1234567';
+    const de = identityOutcome(profile, 'phone', phone, { memo: a, regions: ['DE'] });
+    const none = identityOutcome(profile, 'phone', phone, { memo: a, regions: [] });
+    expect(de.kind).toBe('value');
+    expect(none).toEqual(identityOutcome(profile, 'phone', phone, { regions: [] }));
+  });
+});

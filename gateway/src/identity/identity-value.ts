@@ -1,4 +1,4 @@
-import type { IdentityField, IdentityProfile, NormalizeContext } from './identity-profile.ts';
+import type { FieldRule, IdentityField, IdentityProfile, NormalizeContext } from './identity-profile.ts';
 import { isSha256Hex } from './sha256.ts';
 import { sha256HexSync } from './sha256-sync.ts';
 
@@ -22,7 +22,27 @@ const INVALID: IdentityOutcome = { kind: 'invalid' };
  */
 export function identityOutcome(profile: IdentityProfile, field: IdentityField, raw: string | undefined, options: IdentityOptions = {}): IdentityOutcome {
   const rule = profile[field];
-  if (!rule || raw === undefined || raw.trim() === '') return ABSENT;
+  if (!rule || raw === undefined) return ABSENT;
+  // Within one request (the memo's life), a raw value's outcome under one rule is computed once
+  // however many events and destinations carry it. Phones are left out: their reading depends on
+  // the item's regions and notes `invalid_phone` per item (libphonenumber is memoized by the memo).
+  if (!options.memo || field === 'phone') return computeOutcome(rule, raw, options);
+  let byRaw = outcomes.get(options.memo)?.get(rule);
+  if (!byRaw) {
+    let byRule = outcomes.get(options.memo);
+    if (!byRule) outcomes.set(options.memo, (byRule = new Map()));
+    byRule.set(rule, (byRaw = new Map()));
+  }
+  let outcome = byRaw.get(raw);
+  if (outcome === undefined) byRaw.set(raw, (outcome = computeOutcome(rule, raw, options)));
+  return outcome;
+}
+
+/** Outcomes per request memo, rule and raw value (dropped with the request's memo). */
+const outcomes = new WeakMap<object, Map<FieldRule, Map<string, IdentityOutcome>>>();
+
+function computeOutcome(rule: FieldRule, raw: string, options: IdentityOptions): IdentityOutcome {
+  if (raw.trim() === '') return ABSENT;
   const trimmed = raw.trim();
   if (isSha256Hex(trimmed)) return rule.hash ? { kind: 'value', value: trimmed.toLowerCase() } : INVALID;
   const normalized = rule.normalize(raw, options);

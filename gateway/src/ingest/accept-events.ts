@@ -3,10 +3,10 @@ import { ErrorCode, type BatchResult, type Event, type EventRejection } from '@s
 import type { Env } from '../env.ts';
 import type { SiteVariables } from '../http/site-origin-guard.ts';
 import type { SiteConfig } from '../site-config/site-config.ts';
-import { claimEventIds, releaseEventIds } from '../dedup/claim-event-ids.ts';
+import { admitEvents, releaseEventIds } from '../dedup/claim-event-ids.ts';
 import { minimizeFacts, scrubEventUrls } from '../minimize/index.ts';
 import { applyTrackingPlan, planStatements } from '../plan/apply-tracking-plan.ts';
-import { findSuppressed, subjectIndexStatements, suppressedCountStatements } from '../rights/index.ts';
+import { subjectIndexStatements, suppressedCountStatements } from '../rights/index.ts';
 import { countAggregates } from '../reports/count-aggregates.ts';
 import { joinConversionRewards } from '../decide/join-conversion-rewards.ts';
 import { consentPlanner } from '../consent/consent-planner.ts';
@@ -34,7 +34,7 @@ export interface AcceptedEvents {
 /**
  * The one ingest path every source goes through once its events are in Sluice's model (the SDK's
  * `/v1/batch`, the Segment-compatible routes in `sources/`): URLs scrubbed → visitor cookie →
- * tracking plan and minimization → suppression list → authoritative consent → event ids claimed (repeats dropped) → minimized, hashed and queued per
+ * tracking plan and minimization → authoritative consent → suppression list and event ids in one ledger call (repeats dropped) → minimized, hashed and queued per
  * destination → post-accept hooks. Only our own storage failing throws 503.
  * @example const { result, status } = await acceptEvents(c, site, parsed); return c.json(result, status);
  */
@@ -51,12 +51,12 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
   if (visitor.setCookie) c.header('Set-Cookie', visitor.setCookie);
   // Events of people who asked to be forgotten go no further, not even into quarantine (rights/):
   // one read for the whole batch; the response does not single them out.
+  // The suppression list lives with the event-id ledger (one Durable Object per site, strongly
+  // consistent): the check and the claim are one call, no D1 read (issue 14).
   const quarantined = planned.quarantine.map((q) => q.original);
-  const suppressed = await storage('d1', () => findSuppressed(c.env.DB, site.id, [...scrubbed, ...quarantined]));
-  const valid = scrubbed.filter((e) => !suppressed.has(e));
   const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
-  const fresh = await storage('event-id-ledger', () => claimEventIds(c.env, site.id, valid.map((e) => e.eventId)));
-  const accepted = valid.filter((event) => fresh.has(event.eventId));
+  const { suppressed, fresh } = await storage('event-id-ledger', () => admitEvents(c.env, site.id, scrubbed, quarantined));
+  const accepted = scrubbed.filter((event) => fresh.has(event.eventId));
   const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
   if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
   const status = events.length === 0 ? 422 : 200;

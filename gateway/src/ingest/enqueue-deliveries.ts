@@ -25,8 +25,8 @@ export interface DeliveryPlan {
 
 /**
  * Maps each event to each destination's shape (hashing here, in memory) and queues the results.
- * Storage work per request is O(1) in events: one D1 batch (audit rows referencing each distinct
- * receipt once, consent drops, the writes `alongside`) and one queue message per destination holding all its items.
+ * Storage work per request is O(1) in events: one D1 batch (each distinct receipt once, one audit
+ * row per distinct receipt listing its events, consent drops, the writes `alongside`) and one queue message per destination holding all its items.
  * Under a consent policy (`planner`): denied destinations get nothing (the drop is counted in the
  * destination's status), the rest get the event minimized per policy; every decision is audited
  * before anything is queued. `alongside`: the request's other D1 writes (subject index, plan

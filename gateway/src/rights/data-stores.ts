@@ -117,6 +117,61 @@ function subjectKeyTable(spec: { name: string; kind: RetentionKind; table: strin
   };
 }
 
+/** How far from a subject index row's time the audit rows of the same ingest request can be. */
+export const AUDIT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The consent audit (migration 0017): one row per ingest batch and receipt with the event ids as
+ * JSON, read through the `consent_audit` view, and no index by event id (that index was most of
+ * the D1 work of ingest). The person's rows are looked up only around the times their subject
+ * index rows were written — by the same ingest request, so within seconds — which the view's
+ * `(site_id, created_at)` index finds without scanning the site's whole audit trail.
+ */
+const consentAuditStore: DataStore = {
+  name: 'consent audit',
+  kind: 'auditLog',
+  async purge(env, target) {
+    if (target.eventIds.length === 0 || target.subjectKeys.length === 0) return { found: 0, removed: 0 };
+    const marks = target.subjectKeys.map(() => '?').join(',');
+    const { results } = await env.DB.prepare(`SELECT DISTINCT created_at FROM subject_events WHERE site_id = ? AND subject_key IN (${marks}) ORDER BY created_at`)
+      .bind(target.siteId, ...target.subjectKeys)
+      .all<{ created_at: number }>();
+    // Merged windows around each time: [from, to] pairs, ten per statement (20 parameters).
+    const windows: Array<[number, number]> = [];
+    for (const { created_at: at } of results) {
+      const last = windows.at(-1);
+      if (last && at - AUDIT_WINDOW_MS <= last[1]) last[1] = at + AUDIT_WINDOW_MS;
+      else windows.push([at - AUDIT_WINDOW_MS, at + AUDIT_WINDOW_MS]);
+    }
+    let found = 0;
+    let removed = 0;
+    for (let w = 0; w < windows.length; w += 10) {
+      const part = windows.slice(w, w + 10);
+      const within = part.map(() => 'created_at BETWEEN ? AND ?').join(' OR ');
+      for (let i = 0; i < target.eventIds.length; i += 70) {
+        const ids = target.eventIds.slice(i, i + 70);
+        const where = `site_id = ? AND (${within}) AND event_id IN (${ids.map(() => '?').join(',')})`;
+        const params = [target.siteId, ...part.flat(), ...ids];
+        const [count, deleted] = await env.DB.batch([
+          env.DB.prepare(`SELECT COUNT(*) AS n FROM consent_audit WHERE ${where}`).bind(...params),
+          env.DB.prepare(`DELETE FROM consent_audit WHERE ${where}`).bind(...params),
+        ]);
+        found += (count!.results[0] as { n: number }).n;
+        removed += deleted!.meta.changes;
+      }
+    }
+    return { found, removed };
+  },
+  async expire(env, siteId, before) {
+    // Whole batch rows at once (not row by row through the view's trigger); the count is audit rows.
+    const [count] = await env.DB.batch([
+      env.DB.prepare('SELECT COALESCE(SUM(json_array_length(event_ids)), 0) AS n FROM consent_audit_batches WHERE site_id = ? AND created_at < ?').bind(siteId, before),
+      env.DB.prepare('DELETE FROM consent_audit_batches WHERE site_id = ? AND created_at < ?').bind(siteId, before),
+    ]);
+    return (count!.results[0] as { n: number }).n;
+  },
+};
+
 /**
  * Queued items cannot be taken off a Cloudflare queue. Their event ids are marked purged instead:
  * both consumers (delivery and dead-letter) ack marked messages without sending or storing them
@@ -192,8 +247,9 @@ const identityLinks: DataStore = {
 
 /**
  * Every store of personal data on this branch. Not listed, with the reason: KV (site configs,
- * policies and plans: no personal data); the EventIdLedger Durable Object (random event UUIDs only,
- * which identify no one once the subject index row is gone); `suppressions` (must outlive the
+ * policies and plans: no personal data); the EventIdLedger Durable Object (random event UUIDs,
+ * which identify no one once the subject index row is gone, and its copy of `suppressions`, which
+ * ingest checks there: dedup/event-id-ledger.ts); `suppressions` (must outlive the
  * deletion it enforces); `client_drops`, `plan_violations`, `plan_observations` (counts and names).
  * Order matters: the subject index goes last, after every store found the person's rows through it.
  */
@@ -202,7 +258,7 @@ export const DATA_STORES: DataStore[] = [
   eventIdTable({ name: 'dead letters', kind: 'deadLetters', table: 'dead_letters', time: 'created_at' }),
   eventIdTable({ name: 'delivered ids', kind: 'deliveredIds', table: 'delivered_events', time: 'delivered_at' }),
   eventIdTable({ name: 'pixel ids', kind: 'pixelIds', table: 'pixel_event_ids', time: 'reported_at' }),
-  eventIdTable({ name: 'consent audit', kind: 'auditLog', table: 'consent_audit', time: 'created_at' }),
+  consentAuditStore,
   eventIdTable({ name: 'quarantine', kind: 'quarantine', table: 'quarantine', time: 'created_at' }),
   queuedItems,
   warehouseStore,

@@ -7,6 +7,7 @@ import { eventIdsOf } from './subject-index.ts';
 import { SUBJECT_KINDS, subjectKey, type Subject, type SubjectKind } from './subject-key.ts';
 import { expandSubjects, type LinkedSubject } from './identity-graph.ts';
 import { identifierNeedles, unindexedEventIds } from './unindexed-scan.ts';
+import { suppressInLedger } from '../dedup/claim-event-ids.ts';
 
 const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -69,7 +70,11 @@ export async function runDeletion(env: Env, site: SiteConfig, ids: DeletionIdent
   const keys = expansion.keys;
   // A shared browser (linked, not given, also seen with another person's identifiers) is not suppressed:
   // that would drop the other person's later events too.
-  const suppress = keys.filter((k) => !expansion.shared.includes(k)).map((key) => env.DB.prepare('INSERT OR IGNORE INTO suppressions (site_id, subject_key, deletion_id, created_at) VALUES (?, ?, ?, ?)').bind(site.id, key, id, now));
+  const suppressed = keys.filter((k) => !expansion.shared.includes(k));
+  // Ingest checks the list in the site's event-id ledger (dedup/): there first, so that a failure
+  // after it can only over-suppress until the retry writes D1, never let the person's events through.
+  await suppressInLedger(env, site.id, suppressed);
+  const suppress = suppressed.map((key) => env.DB.prepare('INSERT OR IGNORE INTO suppressions (site_id, subject_key, deletion_id, created_at) VALUES (?, ?, ?, ?)').bind(site.id, key, id, now));
   for (let i = 0; i < suppress.length; i += 50) await env.DB.batch(suppress.slice(i, i + 50));
   const indexed = await personEventIds(env.DB, site.id, keys, expansion);
   // Rows stored before the subject index existed: found by scanning for every stored form of the identifiers.

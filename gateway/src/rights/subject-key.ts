@@ -32,7 +32,17 @@ export interface Subject {
 }
 
 /** Every identifier an event carries (userId, anonymousId, user.email, user.phone), as kind and subject key. */
-export async function eventSubjects(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<Subject[]> {
+export function eventSubjects(event: Event, memo = new Map<string, Promise<string | null>>()): Promise<Subject[]> {
+  // Ingest asks more than once per event (the suppression check, the subject index, the identity
+  // graph): computed once. Keyed by the event object, which lives for its request; the keys depend on its fields only.
+  let subjects = subjectsByEvent.get(event);
+  if (!subjects) subjectsByEvent.set(event, (subjects = computeSubjects(event, memo)));
+  return subjects;
+}
+
+const subjectsByEvent = new WeakMap<Event, Promise<Subject[]>>();
+
+async function computeSubjects(event: Event, memo: Map<string, Promise<string | null>>): Promise<Subject[]> {
   const pairs: Array<[SubjectKind, string | undefined]> = [
     ['userId', event.userId],
     ['anonymousId', event.anonymousId],
