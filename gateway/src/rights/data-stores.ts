@@ -1,6 +1,7 @@
 import type { Env } from '../env.ts';
 import { warehouseStore } from '../destinations/warehouse/warehouse-store.ts';
 import { decisionStore } from '../decide/decision-store.ts';
+import { experimentOfDecision } from '../decide/reward-for.ts';
 import { aggregateStore } from '../reports/aggregate-store.ts';
 
 /** The data kinds a retention TTL is set for (policy `retention.<kind>`, ISO 8601 duration). */
@@ -131,36 +132,47 @@ const consentAuditStore: DataStore = {
   name: 'consent audit',
   kind: 'auditLog',
   async purge(env, target) {
-    if (target.eventIds.length === 0 || target.subjectKeys.length === 0) return { found: 0, removed: 0 };
-    const marks = target.subjectKeys.map(() => '?').join(',');
-    const { results } = await env.DB.prepare(`SELECT DISTINCT created_at FROM subject_events WHERE site_id = ? AND subject_key IN (${marks}) ORDER BY created_at`)
-      .bind(target.siteId, ...target.subjectKeys)
-      .all<{ created_at: number }>();
-    // Merged windows around each time: [from, to] pairs, ten per statement (20 parameters).
+    if (target.eventIds.length === 0) return { found: 0, removed: 0 };
     const windows: Array<[number, number]> = [];
-    for (const { created_at: at } of results) {
-      const last = windows.at(-1);
-      if (last && at - AUDIT_WINDOW_MS <= last[1]) last[1] = at + AUDIT_WINDOW_MS;
-      else windows.push([at - AUDIT_WINDOW_MS, at + AUDIT_WINDOW_MS]);
+    if (target.subjectKeys.length) {
+      const marks = target.subjectKeys.map(() => '?').join(',');
+      const { results } = await env.DB.prepare(`SELECT DISTINCT created_at FROM subject_events WHERE site_id = ? AND subject_key IN (${marks}) ORDER BY created_at`)
+        .bind(target.siteId, ...target.subjectKeys)
+        .all<{ created_at: number }>();
+      // Merged windows around each time: [from, to] pairs.
+      for (const { created_at: at } of results) {
+        const last = windows.at(-1);
+        if (last && at - AUDIT_WINDOW_MS <= last[1]) last[1] = at + AUDIT_WINDOW_MS;
+        else windows.push([at - AUDIT_WINDOW_MS, at + AUDIT_WINDOW_MS]);
+      }
     }
-    let found = 0;
     let removed = 0;
+    const take = async (where: string, params: unknown[]) => {
+      const [hit, deleted] = await env.DB.batch([
+        env.DB.prepare(`SELECT DISTINCT event_id FROM consent_audit WHERE ${where}`).bind(...params),
+        env.DB.prepare(`DELETE FROM consent_audit WHERE ${where}`).bind(...params),
+      ]);
+      removed += deleted!.meta.changes;
+      return (hit!.results as Array<{ event_id: string }>).map((r) => r.event_id);
+    };
+    // Fast path: around the times the person's subject index rows were written (ten windows, 70 ids per statement).
+    const seen = new Set<string>();
     for (let w = 0; w < windows.length; w += 10) {
       const part = windows.slice(w, w + 10);
       const within = part.map(() => 'created_at BETWEEN ? AND ?').join(' OR ');
       for (let i = 0; i < target.eventIds.length; i += 70) {
         const ids = target.eventIds.slice(i, i + 70);
-        const where = `site_id = ? AND (${within}) AND event_id IN (${ids.map(() => '?').join(',')})`;
-        const params = [target.siteId, ...part.flat(), ...ids];
-        const [count, deleted] = await env.DB.batch([
-          env.DB.prepare(`SELECT COUNT(*) AS n FROM consent_audit WHERE ${where}`).bind(...params),
-          env.DB.prepare(`DELETE FROM consent_audit WHERE ${where}`).bind(...params),
-        ]);
-        found += (count!.results[0] as { n: number }).n;
-        removed += deleted!.meta.changes;
+        for (const id of await take(`site_id = ? AND (${within}) AND event_id IN (${ids.map(() => '?').join(',')})`, [target.siteId, ...part.flat(), ...ids])) seen.add(id);
       }
     }
-    return { found, removed };
+    // Events no window covers (rows stored before the subject index, retention-class expiry, which has
+    // no subject keys): looked up over the site's whole audit trail. Slower, and only on these paths.
+    const rest = target.eventIds.filter((id) => !seen.has(id) && experimentOfDecision(id) === null); // decision ids have no audit rows
+    for (let i = 0; i < rest.length; i += 90) {
+      const ids = rest.slice(i, i + 90);
+      for (const id of await take(`site_id = ? AND event_id IN (${ids.map(() => '?').join(',')})`, [target.siteId, ...ids])) seen.add(id);
+    }
+    return { found: removed, removed };
   },
   async expire(env, siteId, before) {
     // Whole batch rows at once (not row by row through the view's trigger); the count is audit rows.
