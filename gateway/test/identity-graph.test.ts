@@ -1,14 +1,12 @@
-import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Event } from '@sluice/protocol';
-import worker from '../src/index.ts';
-import type { Env } from '../src/env.ts';
-import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { GOOGLE_PROFILE, META_PROFILE, normalizedValue } from '../src/identity/index.ts';
 import { quarantinable } from '../src/plan/quarantine.ts';
 import type { SiteConfig } from '../src/site-config/site-config.ts';
 import { messageFor, queued, runQueue, scopedIds, seed, sha256 } from './destinations.ts';
+import { adminCall, ingestRecorded } from './recorded-ingest.ts';
 
 /**
  * The identity graph: identifiers seen together on one event are linked (keyed digests only), and a
@@ -40,28 +38,9 @@ function ev(fields: { anonymousId: string; userId?: string; email?: string }, na
   };
 }
 
-async function ingest(key: string, events: unknown[]) {
-  const sent: DeliveryMessage[] = [];
-  const record = (body: QueuedDelivery) => {
-    if (!isBatchMessage(body)) return void sent.push(body);
-    for (const item of body.items) sent.push({ siteId: body.siteId, destinationKey: body.destinationKey, ...item });
-  };
-  const queue = { async send(b: QueuedDelivery) { record(b); }, async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); } };
-  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue, DELIVERY_WAREHOUSE: queue };
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(
-    new Request(`https://gw.example/v1/batch?key=${key}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }), cf: { country: 'DE' } } as RequestInit),
-    { ...(env as Env), ...queues } as unknown as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { status: response.status, body: (await response.json()) as any, sent };
-}
+const ingest = (key: string, events: unknown[]) => ingestRecorded(key, events, { origin: ORIGIN });
 
-async function admin(path: string, init: RequestInit = {}) {
-  const response = await worker.fetch(new Request(`https://gw.example${path}`, { ...init, headers: ADMIN }), env as Env, createExecutionContext());
-  return { status: response.status, body: (await response.json()) as any };
-}
+const admin = adminCall;
 
 /** Which of these event ids each event-keyed store of the site still holds. */
 async function held(siteId: string, eventIds: string[]) {

@@ -1,14 +1,15 @@
-import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env, createExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parquetReadObjects } from 'hyparquet';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import type { PartitionManifest } from '../src/destinations/warehouse/warehouse-manifest.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import type { SiteConfig } from '../src/site-config/site-config.ts';
 import { queued, received, runQueue, scopedIds, seed } from './destinations.ts';
+import { adminCall, ingestRecorded } from './recorded-ingest.ts';
 
 /**
  * Per-property consent purposes of the tracking plan, enforced at ingest: a property whose declared
@@ -59,28 +60,9 @@ function purchase(consent: Record<string, unknown>, properties: Record<string, u
 const MEASUREMENT_ONLY = { consentMode: { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'granted' } };
 const EVERYTHING = { consentMode: { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'granted' } };
 
-async function ingest(events: unknown[], cf: Record<string, string> = { country: 'DE' }) {
-  const sent: DeliveryMessage[] = [];
-  const record = (body: QueuedDelivery) => {
-    if (!isBatchMessage(body)) return void sent.push(body);
-    for (const item of body.items) sent.push({ siteId: body.siteId, destinationKey: body.destinationKey, ...item });
-  };
-  const queue = { async send(b: QueuedDelivery) { record(b); }, async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); } };
-  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue, DELIVERY_WAREHOUSE: queue };
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(
-    new Request(`https://gw.example/v1/batch?key=${KEY}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }), cf } as RequestInit),
-    { ...(env as Env), ...queues } as unknown as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { response, body: (await response.json()) as any, sent };
-}
+const ingest = (events: unknown[], cf: Record<string, string> = { country: 'DE' }) => ingestRecorded(KEY, events, { origin: ORIGIN, cf });
 
-async function admin(path: string, init: RequestInit = {}) {
-  const response = await worker.fetch(new Request(`https://gw.example${path}`, { ...init, headers: ADMIN }), env as Env, createExecutionContext());
-  return { status: response.status, body: (await response.json()) as any };
-}
+const admin = adminCall;
 
 async function putPlan(document: unknown) {
   const put = await admin(`/v1/admin/sites/${SITE}/plan`, { method: 'PUT', body: JSON.stringify(document) });

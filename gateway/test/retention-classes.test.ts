@@ -1,15 +1,14 @@
-import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parquetReadObjects } from 'hyparquet';
-import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import type { PartitionManifest } from '../src/destinations/warehouse/warehouse-manifest.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { runRetention } from '../src/rights/run-retention.ts';
 import type { SiteConfig } from '../src/site-config/site-config.ts';
 import { queued, runQueue, scopedIds, seed } from './destinations.ts';
+import { adminCall, ingestRecorded } from './recorded-ingest.ts';
 
 /**
  * Tracking-plan retention classes, enforced by the scheduled job: each stored row of an event
@@ -36,28 +35,9 @@ function event(name: string, properties: Record<string, unknown> = {}) {
   };
 }
 
-async function ingest(events: unknown[]) {
-  const sent: DeliveryMessage[] = [];
-  const record = (body: QueuedDelivery) => {
-    if (!isBatchMessage(body)) return void sent.push(body);
-    for (const item of body.items) sent.push({ siteId: body.siteId, destinationKey: body.destinationKey, ...item });
-  };
-  const queue = { async send(b: QueuedDelivery) { record(b); }, async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); } };
-  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue, DELIVERY_WAREHOUSE: queue };
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(
-    new Request(`https://gw.example/v1/batch?key=${KEY}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }), cf: { country: 'DE' } } as RequestInit),
-    { ...(env as Env), ...queues } as unknown as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { status: response.status, body: (await response.json()) as any, sent };
-}
+const ingest = (events: unknown[]) => ingestRecorded(KEY, events, { origin: ORIGIN });
 
-async function admin(path: string, init: RequestInit = {}) {
-  const response = await worker.fetch(new Request(`https://gw.example${path}`, { ...init, headers: ADMIN }), env as Env, createExecutionContext());
-  return { status: response.status, body: (await response.json()) as any };
-}
+const admin = adminCall;
 
 async function warehouseRows() {
   const { body } = await admin(`/v1/admin/sites/${SITE}/warehouse/lake/manifests`);
