@@ -123,7 +123,19 @@ function countingEnv(env: Env, calls: Record<string, number>): Env {
   return out as unknown as Env;
 }
 
+/** Stand-in envs built once per env object and stub set: copying the env per request showed up in the stand-in rows (~5 % of their isolate CPU). */
+const stubbedEnvs = new Map<string, { env: Env; out: Env }>();
+
 function stubbedEnv(env: Env, stubs: Set<string>): Env {
+  const id = [...stubs].sort().join(',');
+  const known = stubbedEnvs.get(id);
+  if (known?.env === env) return known.out;
+  const built = buildStubbedEnv(env, stubs);
+  stubbedEnvs.set(id, { env, out: built });
+  return built;
+}
+
+function buildStubbedEnv(env: Env, stubs: Set<string>): Env {
   const out: Record<string, unknown> = { ...env };
   const queue = { send: async () => undefined, sendBatch: async () => undefined };
   if (stubs.has('queues')) for (const name of Object.keys(env)) if (name.startsWith('DELIVERY')) out[name] = queue;
