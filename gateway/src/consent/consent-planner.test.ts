@@ -8,7 +8,7 @@ import gvlDoc from '../../../consent/fixtures/gvl-test.json';
 import { makeTcString } from '../../../consent/src/testing/make-tc-string.ts';
 import { site } from '../../test/fixtures.ts';
 import { ADMIN, putPolicy, seedConsentSite, testPolicy } from '../../test/consent-fixtures.ts';
-import { consentPlanner, EVALUATIONS_PER_POLICY } from './consent-planner.ts';
+import { consentPlanner, EVALUATIONS_KEPT } from './consent-planner.ts';
 import { loadLivePolicy } from './live-policy.ts';
 import { loadGvl } from './live-gvl.ts';
 import { receiptsByHash } from './write-audit.ts';
@@ -93,7 +93,7 @@ describe('consent planner: evaluations kept per isolate', () => {
     const first = event({ tcString: fullTc });
     const planner = await consentPlanner(testEnv(), seeded, request({ country: 'DE' }));
     const kept = planner!.verdict(first, 'meta');
-    for (let i = 0; i <= EVALUATIONS_PER_POLICY; i++) {
+    for (let i = 0; i <= EVALUATIONS_KEPT; i++) {
       const other = await consentPlanner(testEnv(), seeded, request({ country: 'DE' }));
       other!.verdict(event({ tcString: measurementTc, cmpCategories: { [`c${i}`]: true } }), 'meta');
     }

@@ -31,8 +31,8 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   // evaluation depends only on the policy, the GVL, the signals, Sec-GPC, the place and the site's
   // destinations, once per isolate while the cached policy and GVL objects live (issue 14: decoding the
   // TC string and evaluating it was a per-request cost of every batch of a visitor's page).
-  const memo = evaluationsFor(live.policy, gvl);
-  const context = JSON.stringify([live.policyVersion, secGpc, location, destinations]);
+  const memo = evaluations;
+  const context = `${objectId(live.policy)}\u0000${gvl ? objectId(gvl) : 0}\u0000${JSON.stringify([live.policyVersion, secGpc, location, destinations])}`;
   // …and each event's evaluation is looked up once, not once per destination.
   const byEvent = new WeakMap<Event, Evaluation>();
   const evaluate = (event: Event): Evaluation => {
@@ -51,7 +51,7 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
       evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location: placed?.location ?? location, destinations, gvl });
       if (placed?.basis === 'unknown') evaluation = withoutStandIn(evaluation);
       memo.set(key, evaluation);
-      if (memo.size > EVALUATIONS_PER_POLICY) memo.delete(memo.keys().next().value!);
+      if (memo.size > EVALUATIONS_KEPT) memo.delete(memo.keys().next().value!);
     }
     byEvent.set(event, evaluation);
     return evaluation;
@@ -63,24 +63,27 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   };
 }
 
-/** Distinct signal sets (consent, Sec-GPC, place, destinations) kept per live policy and GVL, least recently used evicted. */
-export const EVALUATIONS_PER_POLICY = 256;
-
-/** No GVL stored: its own key in the cache. */
-const NO_GVL = {};
+/**
+ * Evaluations kept per isolate, all sites together (least recently used evicted): a bound on memory
+ * (~10 KB an evaluation) however many sites and policies an isolate serves.
+ */
+export const EVALUATIONS_KEPT = 256;
 
 /**
- * Evaluations per policy object and GVL object (both cached per isolate, replaced on reload: a new
- * policy or GVL starts empty, and the old ones' entries go with them). Evaluations are never mutated.
+ * Evaluations by policy object, GVL object (both cached per isolate and replaced on reload, so a new
+ * policy or GVL never meets an old evaluation), policy version, Sec-GPC, place, destinations and
+ * signals. Evaluations are never mutated.
  */
-const evaluations = new WeakMap<object, WeakMap<object, Map<string, Evaluation>>>();
+const evaluations = new Map<string, Evaluation>();
 
-function evaluationsFor(policy: object, gvl: object | undefined): Map<string, Evaluation> {
-  let byGvl = evaluations.get(policy);
-  if (!byGvl) evaluations.set(policy, (byGvl = new WeakMap()));
-  let memo = byGvl.get(gvl ?? NO_GVL);
-  if (!memo) byGvl.set(gvl ?? NO_GVL, (memo = new Map()));
-  return memo;
+/** A number per object for the cache keys (weak: the object is not kept alive by it). */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = nextObjectId++));
+  return id;
 }
 
 /** An unknown place was read as the strictest jurisdiction through a stand-in location: the receipts name the jurisdiction, not the stand-in. */
