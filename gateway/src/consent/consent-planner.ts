@@ -27,8 +27,12 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   const secGpc = readSecGpc(request.headers);
   const location: Location = requestLocation(request, env.GEO_OVERRIDE);
   const destinations = Object.keys(site.destinations);
-  // Events of one page share their signals: evaluate each distinct signal set once.
-  const memo = new Map<string, Evaluation>();
+  // Events of one page share their signals: evaluate each distinct signal set once — and, since an
+  // evaluation depends only on the policy, the GVL, the signals, Sec-GPC, the place and the site's
+  // destinations, once per isolate while the cached policy and GVL objects live (issue 14: decoding the
+  // TC string and evaluating it was a per-request cost of every batch of a visitor's page).
+  const memo = evaluations;
+  const context = `${objectId(live.policy)}\u0000${gvl ? objectId(gvl) : 0}\u0000${JSON.stringify([live.policyVersion, secGpc, location, destinations])}`;
   // …and each event's evaluation is looked up once, not once per destination.
   const byEvent = new WeakMap<Event, Evaluation>();
   const evaluate = (event: Event): Evaluation => {
@@ -36,13 +40,18 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
     if (known) return known;
     // Server sources: each event is placed where its end user is (sources/relayed/), not at the server.
     const placed = relayedLocation(request, event, live.policy);
-    const key = JSON.stringify([event.consent ?? null, placed ?? null]);
+    const key = `${context}\u0000${JSON.stringify([event.consent ?? null, placed ?? null])}`;
     let evaluation = memo.get(key);
-    if (!evaluation) {
+    if (evaluation) {
+      // Most recently used last: the bound below evicts the least recently used signal set.
+      memo.delete(key);
+      memo.set(key, evaluation);
+    } else {
       const signals = decodeSignals(event.consent, secGpc);
       evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location: placed?.location ?? location, destinations, gvl });
       if (placed?.basis === 'unknown') evaluation = withoutStandIn(evaluation);
       memo.set(key, evaluation);
+      if (memo.size > EVALUATIONS_KEPT) memo.delete(memo.keys().next().value!);
     }
     byEvent.set(event, evaluation);
     return evaluation;
@@ -52,6 +61,29 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
     verdict: (event, destinationKey) => evaluate(event).destinations[destinationKey]!,
     purposes: (event) => evaluate(event).purposes,
   };
+}
+
+/**
+ * Evaluations kept per isolate, all sites together (least recently used evicted): a bound on memory
+ * (~10 KB an evaluation) however many sites and policies an isolate serves.
+ */
+export const EVALUATIONS_KEPT = 256;
+
+/**
+ * Evaluations by policy object, GVL object (both cached per isolate and replaced on reload, so a new
+ * policy or GVL never meets an old evaluation), policy version, Sec-GPC, place, destinations and
+ * signals. Evaluations are never mutated.
+ */
+const evaluations = new Map<string, Evaluation>();
+
+/** A number per object for the cache keys (weak: the object is not kept alive by it). */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = nextObjectId++));
+  return id;
 }
 
 /** An unknown place was read as the strictest jurisdiction through a stand-in location: the receipts name the jurisdiction, not the stand-in. */

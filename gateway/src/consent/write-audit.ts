@@ -25,13 +25,28 @@ export async function receiptsByHash(receipts: Iterable<ConsentReceipt>): Promis
   const out = new Map<ConsentReceipt, string>();
   for (const receipt of receipts) {
     if (out.has(receipt)) continue;
+    const known = hashOf.get(receipt);
+    if (known !== undefined) {
+      out.set(receipt, known);
+      continue;
+    }
     const json = JSON.stringify(receipt);
     let hash = byJson.get(json);
     if (!hash) byJson.set(json, (hash = sha256Hex(json)));
-    out.set(receipt, await hash);
+    const value = await hash;
+    hashOf.set(receipt, value);
+    out.set(receipt, value);
   }
   return out;
 }
+
+/**
+ * Each receipt object's hash, computed once: receipts are never mutated after evaluation, and the
+ * consent planner reuses one evaluation (and so the same receipt objects) for every request with the
+ * same signals under the same policy (issue 14: the ingest path hashed 8 receipts of ~700 bytes per
+ * request, planning and audit each). Weak: dropped with the evaluation.
+ */
+const hashOf = new WeakMap<ConsentReceipt, string>();
 
 /**
  * D1 statements (for the caller's single batch) recording every decision (allow, limited and deny

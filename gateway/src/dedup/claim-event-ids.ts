@@ -1,6 +1,7 @@
 import type { Event } from '@sluice/protocol';
 import type { Env } from '../env.ts';
 import { eventSubjectKeys } from '../rights/subject-key.ts';
+import type { HashMemo } from '../identity/index.ts';
 
 /**
  * One ledger object per site, one call per request: claiming a batch's ids is a single round trip
@@ -38,14 +39,15 @@ export interface Admitted {
  * Ingest's one ledger call: the suppression list check (rights/) and the event id claim together,
  * strongly consistent per site (one Durable Object), so a person deleted a moment ago is dropped
  * on every isolate and no D1 read is spent per request. `checkOnly`: events checked against the
- * list but not claimed (quarantined ones).
+ * list but not claimed (quarantined ones). `hashes`: the request's identity memo, so the subject
+ * keys read and hash each email and phone once with the destinations (see `subjectKey`).
  * @example const { suppressed, fresh } = await admitEvents(env, site.id, events, quarantined)
  */
-export async function admitEvents(env: Env, siteId: string, events: readonly Event[], checkOnly: readonly Event[] = []): Promise<Admitted> {
+export async function admitEvents(env: Env, siteId: string, events: readonly Event[], checkOnly: readonly Event[] = [], hashes?: HashMemo): Promise<Admitted> {
   if (events.length === 0 && checkOnly.length === 0) return { suppressed: new Set(), fresh: new Set() };
   const memo = new Map<string, Promise<string | null>>();
-  const keys = await Promise.all(events.map((e) => eventSubjectKeys(e, memo)));
-  const otherKeys = await Promise.all(checkOnly.map((e) => eventSubjectKeys(e, memo)));
+  const keys = await Promise.all(events.map((e) => eventSubjectKeys(e, memo, hashes)));
+  const otherKeys = await Promise.all(checkOnly.map((e) => eventSubjectKeys(e, memo, hashes)));
   const answer = await ledgerFor(env, siteId).admit(siteId, events.map((e, i) => ({ id: e.eventId, keys: keys[i]! })), otherKeys);
   const suppressed = new Set<Event>();
   const fresh = new Set<string>();

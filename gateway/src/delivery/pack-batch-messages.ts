@@ -27,11 +27,13 @@ export function packBatchMessages(siteId: string, destinationKey: string, items:
   // A receipt hash and expiry shared by every item go on the message once (~100 bytes less per item).
   const shared = sharedFields(items);
   if (shared.receiptHash !== undefined || shared.expiresAt !== undefined) {
-    items = items.map(({ receiptHash, expiresAt, ...rest }) => ({
-      ...rest,
-      ...(receiptHash !== undefined && receiptHash !== shared.receiptHash && { receiptHash }),
-      ...(expiresAt !== undefined && expiresAt !== shared.expiresAt && { expiresAt }),
-    }));
+    // Built field by field (rest/spread copies were a measurable share of planning, issue 14).
+    items = items.map((i) => {
+      const out: DeliveryBatchItem = { eventId: i.eventId, item: i.item };
+      if (i.receiptHash !== undefined && i.receiptHash !== shared.receiptHash) out.receiptHash = i.receiptHash;
+      if (i.expiresAt !== undefined && i.expiresAt !== shared.expiresAt) out.expiresAt = i.expiresAt;
+      return out;
+    });
   }
   const trace = { ...(traceparent && { traceparent }), ...shared };
   // The common case, all items in one message: one serialization of the whole list, not one per item.

@@ -26,7 +26,10 @@ export function createHashMemo(hash: (text: string) => string = sha256HexSync): 
   return {
     readPhone(raw, regions) {
       // A NUL cannot occur in either part of a typed number or a region code: an unambiguous key.
-      const key = `${regions.join(',')}\0${raw}`;
+      // A number written with `+` reads the same whatever the default regions (libphonenumber
+      // ignores them for it, and `readPhone` tries the same text as written after them): one reading
+      // for every destination and the subject keys (issue 14; `hash-memo.test.ts` holds it to that).
+      const key = raw.trimStart().startsWith('+') ? `+\0${raw}` : `${regions.join(',')}\0${raw}`;
       let reading = phones.get(key);
       if (reading === undefined) {
         reading = readPhone(raw, regions);

@@ -55,7 +55,10 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
   // consistent): the check and the claim are one call, no D1 read (issue 14).
   const quarantined = planned.quarantine.map((q) => q.original);
   const planner = await storage('kv', () => consentPlanner(c.env, site, c.req.raw));
-  const { suppressed, fresh } = await storage('event-id-ledger', () => admitEvents(c.env, site.id, scrubbed, quarantined));
+  // The request's facts and identity memo, shared by the subject keys (ledger, subject index) and
+  // the destinations: each email and phone read and hashed once per request.
+  const requested = requestFacts(c.req.raw, c.env.GEO_OVERRIDE);
+  const { suppressed, fresh } = await storage('event-id-ledger', () => admitEvents(c.env, site.id, scrubbed, quarantined, requested.hashes));
   const accepted = scrubbed.filter((event) => fresh.has(event.eventId));
   const result: BatchResult = { accepted: accepted.length, duplicates: events.length - accepted.length, rejected };
   if (visitor.anonymousId) result.anonymousId = visitor.anonymousId;
@@ -74,7 +77,7 @@ export async function acceptEvents(c: Context<{ Bindings: Env; Variables: SiteVa
     ];
     // The request's span (observeRequests) rides on the queued messages: the vendor POSTs continue its trace.
     const trace = (c.var as { trace?: TraceContext }).trace;
-    const facts = { ...requestFacts(c.req.raw, c.env.GEO_OVERRIDE), urlRules: minimization.url, ...(trace && { traceparent: formatTraceparent(trace) }) };
+    const facts = { ...requested, urlRules: minimization.url, ...(trace && { traceparent: formatTraceparent(trace) }) };
     // Server sources: per event, the end user's relayed facts (minimized the same way), never the server's own.
     const relayed = withRelayedFacts(c.req.raw, minimizeFacts(facts, minimization), (f) => minimizeFacts(f, minimization));
     await enqueueDeliveries(c.env, site, accepted, relayed, planner, alongside);

@@ -32,13 +32,14 @@ export function counterStatements(db: D1Database, increments: CounterIncrement[]
   const upsert = db.prepare(
     'INSERT INTO metric_counters (name, labels, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value, updated_at = excluded.updated_at',
   );
-  const merged = new Map<string, CounterIncrement>();
+  const merged = new Map<string, { inc: CounterIncrement; labels: string }>();
   for (const inc of increments) {
-    const key = `${inc.name}\u0000${labelKey(inc.labels)}`;
+    const labels = labelKey(inc.labels);
+    const key = `${inc.name}\u0000${labels}`;
     const seen = merged.get(key);
-    merged.set(key, seen ? { ...seen, by: seen.by + inc.by } : inc);
+    merged.set(key, seen ? { inc: { ...seen.inc, by: seen.inc.by + inc.by }, labels } : { inc, labels });
   }
-  return [...merged.values()].map((inc) => upsert.bind(inc.name, labelKey(inc.labels), inc.by, now));
+  return [...merged.values()].map(({ inc, labels }) => upsert.bind(inc.name, labels, inc.by, now));
 }
 
 /** Default histogram buckets in seconds: sub-second edge work up to a five-minute delivery. */

@@ -11,17 +11,25 @@ const LINKS_PER_STATEMENT = 16;
  * @example statements.push(...(await linkStatements(env.DB, 'demo', events, Date.now())))
  */
 export async function linkStatements(db: D1Database, siteId: string, events: readonly Event[], now: number, memo = new Map<string, Promise<string | null>>()): Promise<D1PreparedStatement[]> {
-  const links = new Map<string, [Subject, Subject]>();
+  // Distinct pairs by their lower then higher key: two lookups of strings the memo shares (their
+  // hashes cached), not a new 129-character key per pair and event (issue 14).
+  const links = new Map<string, Map<string, [Subject, Subject]>>();
+  const rows: [Subject, Subject][] = [];
   for (const event of events) {
     const subjects = await eventSubjects(event, memo);
     for (let i = 0; i < subjects.length; i++) {
       for (let j = i + 1; j < subjects.length; j++) {
         const [a, b] = subjects[i]!.key < subjects[j]!.key ? [subjects[i]!, subjects[j]!] : [subjects[j]!, subjects[i]!];
-        if (a.key !== b.key) links.set(`${a.key}:${b.key}`, [a, b]);
+        if (a.key === b.key) continue;
+        let withA = links.get(a.key);
+        if (!withA) links.set(a.key, (withA = new Map()));
+        if (withA.has(b.key)) continue;
+        const pair: [Subject, Subject] = [a, b];
+        withA.set(b.key, pair);
+        rows.push(pair);
       }
     }
   }
-  const rows = [...links.values()];
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += LINKS_PER_STATEMENT) {
     const part = rows.slice(i, i + LINKS_PER_STATEMENT);
