@@ -18,12 +18,12 @@ export function recordingQueues() {
   return { sent, queues };
 }
 
-/** `POST /v1/batch` from a browser on `origin`, placed in `cf` (default Germany), with recording queues. */
-export async function ingestRecorded(key: string, events: unknown[], options: { origin: string; cf?: Record<string, string> }) {
+/** `POST /v1/batch` from a browser on `origin`, placed in `cf` (default Germany; `null`: no edge geo), with recording queues. */
+export async function ingestRecorded(key: string, events: unknown[], options: { origin: string; cf?: Record<string, string> | null }) {
   const { sent, queues } = recordingQueues();
   const ctx = createExecutionContext();
   const response = await worker.fetch(
-    new Request(`https://gw.example/v1/batch?key=${key}`, { method: 'POST', headers: { origin: options.origin, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }), cf: options.cf ?? { country: 'DE' } } as RequestInit),
+    new Request(`https://gw.example/v1/batch?key=${key}`, { method: 'POST', headers: { origin: options.origin, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }), ...(options.cf !== null && { cf: options.cf ?? { country: 'DE' } }) } as RequestInit),
     { ...(env as Env), ...queues } as unknown as Env,
     ctx,
   );

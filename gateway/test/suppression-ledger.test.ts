@@ -1,11 +1,11 @@
-import { env, createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { env, createExecutionContext, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { ledgerFor } from '../src/dedup/claim-event-ids.ts';
 import { subjectKey } from '../src/rights/subject-key.ts';
 import { ADMIN, purchase, seed, siteWithAll } from './destinations.ts';
+import { ingestRecorded } from './recorded-ingest.ts';
 
 /**
  * Issue 14: the suppression list (rights/) is checked in ingest's one ledger call (the site's
@@ -17,18 +17,8 @@ import { ADMIN, purchase, seed, siteWithAll } from './destinations.ts';
 const ORIGIN = 'https://shop.example';
 
 async function ingest(key: string, events: unknown[]) {
-  const sent: string[] = [];
-  const record = (body: QueuedDelivery) => (isBatchMessage(body) ? body.items.forEach((i) => sent.push(i.eventId)) : sent.push(body.eventId));
-  const queue = { async send(body: QueuedDelivery) { record(body); }, async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); } };
-  const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue, DELIVERY_WAREHOUSE: queue };
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(
-    new Request(`https://gw.example/v1/batch?key=${key}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ sentAt: new Date().toISOString(), events }) }),
-    { ...(env as Env), ...queues } as unknown as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { body: (await response.json()) as { accepted: number; duplicates: number }, sent: new Set(sent) };
+  const { body, sent } = await ingestRecorded(key, events, { origin: ORIGIN, cf: null });
+  return { body: body as { accepted: number; duplicates: number }, sent: new Set(sent.map((m) => m.eventId)) };
 }
 
 const someone = (email: string) => purchase({ anonymousId: `anon-${email}`, userId: undefined, user: { email } } as never);
