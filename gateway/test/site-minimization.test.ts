@@ -2,7 +2,8 @@ import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import type { DeliveryMessage } from '../src/delivery/delivery-message.ts';
+import { recordingQueues } from './recorded-ingest.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import defaultPolicy from '../../consent/policies/default.json';
@@ -21,18 +22,9 @@ const ORIGIN = 'https://shop.example';
 const URL_IN = 'https://shop.example/p?code=SUMMER24&ref=newsletter-7&gclid=GCLID-123&email=ada%40example.org&utm_source=mail';
 const GRANTED = { consentMode: { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'granted' } };
 
-function recorder() {
-  const sent: DeliveryMessage[] = [];
-  const record = (body: QueuedDelivery) => {
-    if (!isBatchMessage(body)) return void sent.push(body);
-    for (const item of body.items) sent.push({ siteId: body.siteId, destinationKey: body.destinationKey, ...item });
-  };
-  const queue = { async send(b: QueuedDelivery) { record(b); }, async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); } };
-  return { sent, queues: { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_WAREHOUSE: queue } };
-}
 
 async function run(request: Request) {
-  const { sent, queues } = recorder();
+  const { sent, queues } = recordingQueues();
   const ctx = createExecutionContext();
   const response = await worker.fetch(request, { ...(env as Env), ...queues } as unknown as Env, ctx);
   await waitOnExecutionContext(ctx);

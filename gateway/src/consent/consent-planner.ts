@@ -31,7 +31,6 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
   // evaluation depends only on the policy, the GVL, the signals, Sec-GPC, the place and the site's
   // destinations, once per isolate while the cached policy and GVL objects live (issue 14: decoding the
   // TC string and evaluating it was a per-request cost of every batch of a visitor's page).
-  const memo = evaluations;
   const context = `${objectId(live.policy)}\u0000${gvl ? objectId(gvl) : 0}\u0000${JSON.stringify([live.policyVersion, secGpc, location, destinations])}`;
   // …and each event's evaluation is looked up once, not once per destination.
   const byEvent = new WeakMap<Event, Evaluation>();
@@ -41,17 +40,17 @@ export async function consentPlanner(env: Env, site: SiteConfig, request: Reques
     // Server sources: each event is placed where its end user is (sources/relayed/), not at the server.
     const placed = relayedLocation(request, event, live.policy);
     const key = `${context}\u0000${JSON.stringify([event.consent ?? null, placed ?? null])}`;
-    let evaluation = memo.get(key);
+    let evaluation = evaluations.get(key);
     if (evaluation) {
       // Most recently used last: the bound below evicts the least recently used signal set.
-      memo.delete(key);
-      memo.set(key, evaluation);
+      evaluations.delete(key);
+      evaluations.set(key, evaluation);
     } else {
       const signals = decodeSignals(event.consent, secGpc);
       evaluation = evaluateConsent({ policy: live.policy, policyVersion: live.policyVersion, signals, location: placed?.location ?? location, destinations, gvl });
       if (placed?.basis === 'unknown') evaluation = withoutStandIn(evaluation);
-      memo.set(key, evaluation);
-      if (memo.size > EVALUATIONS_KEPT) memo.delete(memo.keys().next().value!);
+      evaluations.set(key, evaluation);
+      if (evaluations.size > EVALUATIONS_KEPT) evaluations.delete(evaluations.keys().next().value!);
     }
     byEvent.set(event, evaluation);
     return evaluation;

@@ -28,6 +28,7 @@ export const decisionStore: DataStore = {
       const { results } = await env.DB.prepare('SELECT DISTINCT experiment_id AS id FROM experiment_versions WHERE site_id = ?').bind(target.siteId).all<{ id: string }>();
       for (const { id: experimentId } of results) {
         const own = decisionIds.filter((d) => experimentOfDecision(d) === experimentId);
+        if (own.length === 0 && visitors.length === 0) continue; // nothing of the person in this experiment's object
         const stub = banditStub(env, target.siteId, experimentId);
         const forgets = [stub.forget({ visitor: visitors[0] ?? null, decisionIds: own }), ...visitors.slice(1).map((visitor) => stub.forget({ visitor, decisionIds: [] }))];
         for (const forgot of await Promise.all(forgets)) {

@@ -147,11 +147,14 @@ const consentAuditStore: DataStore = {
       }
     }
     let removed = 0;
-    const take = async (where: string, params: unknown[]) => {
-      const [hit, deleted] = await env.DB.batch([
-        env.DB.prepare(`SELECT DISTINCT event_id FROM consent_audit WHERE ${where}`).bind(...params),
-        env.DB.prepare(`DELETE FROM consent_audit WHERE ${where}`).bind(...params),
-      ]);
+    // Deletes the matching audit rows; with `listHits`, also says which event ids had rows (one more read).
+    const take = async (where: string, params: unknown[], listHits: boolean): Promise<string[]> => {
+      const remove = env.DB.prepare(`DELETE FROM consent_audit WHERE ${where}`).bind(...params);
+      if (!listHits) {
+        removed += (await remove.run()).meta.changes;
+        return [];
+      }
+      const [hit, deleted] = await env.DB.batch([env.DB.prepare(`SELECT DISTINCT event_id FROM consent_audit WHERE ${where}`).bind(...params), remove]);
       removed += deleted!.meta.changes;
       return (hit!.results as Array<{ event_id: string }>).map((r) => r.event_id);
     };
@@ -162,7 +165,7 @@ const consentAuditStore: DataStore = {
       const within = part.map(() => 'created_at BETWEEN ? AND ?').join(' OR ');
       for (let i = 0; i < target.eventIds.length; i += 70) {
         const ids = target.eventIds.slice(i, i + 70);
-        for (const id of await take(`site_id = ? AND (${within}) AND event_id IN (${ids.map(() => '?').join(',')})`, [target.siteId, ...part.flat(), ...ids])) seen.add(id);
+        for (const id of await take(`site_id = ? AND (${within}) AND event_id IN (${ids.map(() => '?').join(',')})`, [target.siteId, ...part.flat(), ...ids], true)) seen.add(id);
       }
     }
     // Events no window covers (rows stored before the subject index, retention-class expiry, which has
@@ -170,7 +173,7 @@ const consentAuditStore: DataStore = {
     const rest = target.eventIds.filter((id) => !seen.has(id) && experimentOfDecision(id) === null); // decision ids have no audit rows
     for (let i = 0; i < rest.length; i += 90) {
       const ids = rest.slice(i, i + 90);
-      for (const id of await take(`site_id = ? AND event_id IN (${ids.map(() => '?').join(',')})`, [target.siteId, ...ids])) seen.add(id);
+      await take(`site_id = ? AND event_id IN (${ids.map(() => '?').join(',')})`, [target.siteId, ...ids], false);
     }
     return { found: removed, removed };
   },
