@@ -5,6 +5,7 @@ import { TimeChart } from '../time-chart.tsx';
 import { WindowPicker } from '../window-picker.tsx';
 import { timeWindow } from '../time-window.ts';
 import { DECISIONS, consentShareSeries, consentShares } from './consent-series.ts';
+import { DataTable } from '../data-table.tsx';
 
 const pct = (n: number, total: number) => (total ? `${((n / total) * 100).toFixed(1)} %` : '–');
 
@@ -30,36 +31,24 @@ export const consentPage: ConsolePage = {
           One decision per event and destination, as the consent receipts in the audit trail record them ({total} in the {window.key} window). The signal source
           is the strongest signal the receipt was decided on: TCF, then a GPP US section, GPC, Consent Mode, else none.
         </p>
-        <table class="data" id="consent-shares">
-          <thead>
-            <tr>
-              <th scope="col">jurisdiction</th>
-              <th scope="col">signal source</th>
-              <th scope="col">decisions</th>
-              <th scope="col">allowed</th>
-              <th scope="col">limited</th>
-              <th scope="col">denied</th>
+        <DataTable id="consent-shares" columns={['jurisdiction', 'signal source', 'decisions', 'allowed', 'limited', 'denied']}>
+          {shares.map((s) => (
+            <tr data-jurisdiction={s.jurisdiction} data-source={s.source}>
+              <th scope="row">{s.jurisdiction}</th>
+              <td>{s.source}</td>
+              <td data-col="total">{s.total}</td>
+              <td data-col="allow">
+                {pct(s.counts.allow, s.total)} ({s.counts.allow})
+              </td>
+              <td data-col="limited">
+                {pct(s.counts.limited, s.total)} ({s.counts.limited})
+              </td>
+              <td data-col="deny">
+                {pct(s.counts.deny, s.total)} ({s.counts.deny})
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {shares.map((s) => (
-              <tr data-jurisdiction={s.jurisdiction} data-source={s.source}>
-                <th scope="row">{s.jurisdiction}</th>
-                <td>{s.source}</td>
-                <td data-col="total">{s.total}</td>
-                <td data-col="allow">
-                  {pct(s.counts.allow, s.total)} ({s.counts.allow})
-                </td>
-                <td data-col="limited">
-                  {pct(s.counts.limited, s.total)} ({s.counts.limited})
-                </td>
-                <td data-col="deny">
-                  {pct(s.counts.deny, s.total)} ({s.counts.deny})
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
         <h2>Per jurisdiction</h2>
         <div class="charts">
           <TimeChart id="consent-all" title="All jurisdictions: share of decisions" x={window.buckets} unit="%" series={DECISIONS.map((d) => ({ label: d, values: overall[d]! }))} />

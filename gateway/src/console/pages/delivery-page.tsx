@@ -9,6 +9,7 @@ import { TimeChart } from '../time-chart.tsx';
 import { WindowPicker } from '../window-picker.tsx';
 import { timeWindow } from '../time-window.ts';
 import { DELIVERY_OUTCOMES, deliveryLatency, deliverySeries } from './delivery-series.ts';
+import { DataTable } from '../data-table.tsx';
 
 const DEDUP_DAYS = 7;
 
@@ -88,66 +89,43 @@ export const deliveryPage: ConsolePage = {
         <section aria-labelledby="errors-h">
           <h2 id="errors-h">Last errors</h2>
           <p class="note">Vendor error texts and our own reasons; event ids only, never payloads or personal data.</p>
-          <table class="data" id="last-errors">
-            <thead>
-              <tr>
-                <th scope="col">when (UTC)</th>
-                <th scope="col">destination</th>
-                <th scope="col">outcome</th>
-                <th scope="col">event id</th>
-                <th scope="col">reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {destinations.flatMap((d) =>
-                status[d]!.lastErrors.map((e) => (
-                  <tr>
-                    <td>{e.at.replace('T', ' ').slice(0, 19)}</td>
-                    <td>{d}</td>
-                    <td>{e.outcome}</td>
-                    <td>
-                      <code>{e.eventId}</code>
-                    </td>
-                    <td>{e.reason}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
+          <DataTable id="last-errors" columns={['when (UTC)', 'destination', 'outcome', 'event id', 'reason']}>
+            {destinations.flatMap((d) =>
+              status[d]!.lastErrors.map((e) => (
+                <tr>
+                  <td>{e.at.replace('T', ' ').slice(0, 19)}</td>
+                  <td>{d}</td>
+                  <td>{e.outcome}</td>
+                  <td>
+                    <code>{e.eventId}</code>
+                  </td>
+                  <td>{e.reason}</td>
+                </tr>
+              )),
+            )}
+          </DataTable>
         </section>
         <section aria-labelledby="dl-h">
           <h2 id="dl-h">Open dead letters ({letters.length})</h2>
           <form method="post" action={`/console/delivery/replay?site=${encodeURIComponent(site.id)}`}>
-            <table class="data" id="dead-letters">
-              <thead>
-                <tr>
-                  <th scope="col">replay</th>
-                  <th scope="col">id</th>
-                  <th scope="col">destination</th>
-                  <th scope="col">event id</th>
-                  <th scope="col">reason</th>
-                  <th scope="col">since (UTC)</th>
+            <DataTable id="dead-letters" columns={['replay', 'id', 'destination', 'event id', 'reason', 'since (UTC)']}>
+              {letters.map((l) => (
+                <tr data-dead-letter={l.id}>
+                  <td>
+                    <input type="checkbox" name="id" value={String(l.id)} id={`dl-${l.id}`} aria-label={`replay dead letter ${l.id}`} disabled={role !== 'admin'} />
+                  </td>
+                  <td>
+                    <label for={`dl-${l.id}`}>{l.id}</label>
+                  </td>
+                  <td>{l.destination}</td>
+                  <td>
+                    <code>{l.eventId}</code>
+                  </td>
+                  <td>{l.reason}</td>
+                  <td>{l.createdAt.replace('T', ' ').slice(0, 19)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {letters.map((l) => (
-                  <tr data-dead-letter={l.id}>
-                    <td>
-                      <input type="checkbox" name="id" value={String(l.id)} id={`dl-${l.id}`} aria-label={`replay dead letter ${l.id}`} disabled={role !== 'admin'} />
-                    </td>
-                    <td>
-                      <label for={`dl-${l.id}`}>{l.id}</label>
-                    </td>
-                    <td>{l.destination}</td>
-                    <td>
-                      <code>{l.eventId}</code>
-                    </td>
-                    <td>{l.reason}</td>
-                    <td>{l.createdAt.replace('T', ' ').slice(0, 19)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
             {role === 'admin' ? (
               <button type="submit" disabled={letters.length === 0}>
                 Replay selected
@@ -163,28 +141,17 @@ export const deliveryPage: ConsolePage = {
             Of the events each destination accepted from the gateway, the share whose event id the page also reported for the matching browser pixel
             (<code>sluice.reportPixel</code>). Near 0 while a pixel is installed means the vendor counts each conversion twice.
           </p>
-          <table class="data" id="dedup">
-            <thead>
-              <tr>
-                <th scope="col">destination</th>
-                <th scope="col">pixel</th>
-                <th scope="col">server events</th>
-                <th scope="col">also sent by pixel</th>
-                <th scope="col">match rate</th>
+          <DataTable id="dedup" columns={['destination', 'pixel', 'server events', 'also sent by pixel', 'match rate']}>
+            {Object.entries(dedup).map(([d, r]) => (
+              <tr data-destination={d}>
+                <th scope="row">{d}</th>
+                <td>{r.pixel}</td>
+                <td data-col="server">{r.serverEvents}</td>
+                <td data-col="matched">{r.alsoSentByPixel}</td>
+                <td data-col="share">{r.share === null ? '–' : `${(r.share * 100).toFixed(1)} %`}</td>
               </tr>
-            </thead>
-            <tbody>
-              {Object.entries(dedup).map(([d, r]) => (
-                <tr data-destination={d}>
-                  <th scope="row">{d}</th>
-                  <td>{r.pixel}</td>
-                  <td data-col="server">{r.serverEvents}</td>
-                  <td data-col="matched">{r.alsoSentByPixel}</td>
-                  <td data-col="share">{r.share === null ? '–' : `${(r.share * 100).toFixed(1)} %`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </section>
       </>
     );

@@ -17,6 +17,7 @@ import { TimeChart } from '../time-chart.tsx';
 import { timeWindow } from '../time-window.ts';
 import { WindowPicker } from '../window-picker.tsx';
 import { experimentSeries } from './experiment-series.ts';
+import { DataTable } from '../data-table.tsx';
 
 type OpeView = { weights: Record<string, string>; result?: Awaited<ReturnType<typeof evaluateCandidate>>; error?: string };
 
@@ -71,36 +72,23 @@ async function renderExperiments(ctx: PageContext, ope?: OpeView) {
   return (
     <>
       <h1>Experiments</h1>
-      <table class="data" id="experiments">
-        <thead>
-          <tr>
-            <th scope="col">experiment</th>
-            <th scope="col">slot</th>
-            <th scope="col">status</th>
-            <th scope="col">algorithm</th>
-            <th scope="col">arms</th>
-            <th scope="col">holdout</th>
-            <th scope="col">version</th>
+      <DataTable id="experiments" columns={['experiment', 'slot', 'status', 'algorithm', 'arms', 'holdout', 'version']}>
+        {all.map((x) => (
+          <tr data-experiment={x.id}>
+            <th scope="row">
+              <a href={`/console/experiments?site=${site}&experiment=${encodeURIComponent(x.id)}`} aria-current={x.id === live.id ? 'true' : undefined}>
+                {x.id}
+              </a>
+            </th>
+            <td>{x.experiment.slot}</td>
+            <td data-col="status">{x.experiment.status}</td>
+            <td>{x.experiment.algorithm.type}</td>
+            <td data-col="arms">{x.experiment.arms.length}</td>
+            <td data-col="holdout">{pct(x.experiment.holdout)}</td>
+            <td data-col="version">{x.version}</td>
           </tr>
-        </thead>
-        <tbody>
-          {all.map((x) => (
-            <tr data-experiment={x.id}>
-              <th scope="row">
-                <a href={`/console/experiments?site=${site}&experiment=${encodeURIComponent(x.id)}`} aria-current={x.id === live.id ? 'true' : undefined}>
-                  {x.id}
-                </a>
-              </th>
-              <td>{x.experiment.slot}</td>
-              <td data-col="status">{x.experiment.status}</td>
-              <td>{x.experiment.algorithm.type}</td>
-              <td data-col="arms">{x.experiment.arms.length}</td>
-              <td data-col="holdout">{pct(x.experiment.holdout)}</td>
-              <td data-col="version">{x.version}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <h2 id="exp-h">
         <code>{live.id}</code>: <span id="exp-status">{e.status}</span> · policy version <code id="policy-version">{report.policyVersion ?? '–'}</code>
       </h2>

@@ -8,6 +8,7 @@ import { storePolicy } from '../../admin/policy/store-policy.ts';
 import { SimulateRequest, simulate } from '../../admin/policy/simulate.ts';
 import type { ConsolePage, PageContext } from '../console-page.ts';
 import { lineDiff } from '../line-diff.ts';
+import { DataTable } from '../data-table.tsx';
 
 const EXAMPLE_EVENT = {
   type: 'track',
@@ -105,26 +106,17 @@ async function renderPolicy(ctx: PageContext, form: PolicyForm = {}) {
           </label>{' '}
           <button type="submit">Show diff</button>
         </form>
-        <table class="data" id="policy-history">
-          <thead>
-            <tr>
-              <th scope="col">version</th>
-              <th scope="col">hash</th>
-              <th scope="col">made live (UTC)</th>
+        <DataTable id="policy-history" columns={['version', 'hash', 'made live (UTC)']}>
+          {versions.map((v) => (
+            <tr data-version={v.version}>
+              <th scope="row">{v.version}</th>
+              <td>
+                <code>{v.hash}</code>
+              </td>
+              <td>{new Date(v.at).toISOString().replace('T', ' ').slice(0, 19)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr data-version={v.version}>
-                <th scope="row">{v.version}</th>
-                <td>
-                  <code>{v.hash}</code>
-                </td>
-                <td>{new Date(v.at).toISOString().replace('T', ' ').slice(0, 19)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
         {a && b && (
           <figure>
             <figcaption>
@@ -184,31 +176,21 @@ function SimulationResult({ result }: { result: SimResult }) {
       <p>
         Jurisdiction: <strong id="sim-jurisdiction">{result.jurisdiction}</strong>
       </p>
-      <table class="data" id="sim-destinations">
-        <thead>
-          <tr>
-            <th scope="col">destination</th>
-            <th scope="col">decision</th>
-            <th scope="col">what it would receive</th>
-            <th scope="col">receipt</th>
+      <DataTable id="sim-destinations" columns={['destination', 'decision', 'what it would receive', 'receipt']}>
+        {Object.entries(result.destinations).map(([d, r]) => (
+          <tr data-destination={d}>
+            <th scope="row">{d}</th>
+            <td data-col="decision">{r.decision}</td>
+            <td>{r.item === null ? <em>nothing</em> : <pre class="json">{JSON.stringify(r.item, null, 2)}</pre>}</td>
+            <td>
+              <details>
+                <summary>rule {(r.receipt as { rule?: string }).rule}</summary>
+                <pre class="json">{JSON.stringify(r.receipt, null, 2)}</pre>
+              </details>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {Object.entries(result.destinations).map(([d, r]) => (
-            <tr data-destination={d}>
-              <th scope="row">{d}</th>
-              <td data-col="decision">{r.decision}</td>
-              <td>{r.item === null ? <em>nothing</em> : <pre class="json">{JSON.stringify(r.item, null, 2)}</pre>}</td>
-              <td>
-                <details>
-                  <summary>rule {(r.receipt as { rule?: string }).rule}</summary>
-                  <pre class="json">{JSON.stringify(r.receipt, null, 2)}</pre>
-                </details>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { loadReportConfig } from '../../reports/report-config.ts';
 import { listReleases, type StoredRelease } from '../../reports/release-store.ts';
 import { listRetentionRuns, loadDeletion, type DeletionRecord } from '../../rights/index.ts';
 import type { ConsolePage } from '../console-page.ts';
+import { DataTable } from '../data-table.tsx';
 
 /** Releases and ledger days shown (newest). */
 const RELEASE_DAYS = 30;
@@ -87,29 +88,19 @@ export const privacyPage: ConsolePage = {
                 Cap ε = <strong id="epsilon-cap">{config.budget.epsilonPerDay}</strong> per day (δ cap {config.budget.deltaPerDay ?? '0'}). A query is charged on every day of its range before
                 any noise is drawn; repeating a released query returns the stored answer and costs nothing. Exact rationals, as the ledger keeps them.
               </p>
-              <table class="data" id="budget">
-                <thead>
-                  <tr>
-                    <th scope="col">day (UTC)</th>
-                    <th scope="col">ε used</th>
-                    <th scope="col">ε left</th>
-                    <th scope="col">δ used</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...ledger.spent].reverse().map((d) => {
-                    const used = exact(d.epsilon);
-                    return (
-                      <tr data-day={d.day}>
-                        <th scope="row">{d.day}</th>
-                        <td data-col="used" data-exact={d.epsilon}>{showRational(used)}</td>
-                        <td data-col="left" data-exact={cap && used ? formatRational(sub(cap, used)) : ''}>{cap && used ? showRational(sub(cap, used)) : '–'}</td>
-                        <td data-col="delta">{d.delta}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <DataTable id="budget" columns={['day (UTC)', 'ε used', 'ε left', 'δ used']}>
+                {[...ledger.spent].reverse().map((d) => {
+                  const used = exact(d.epsilon);
+                  return (
+                    <tr data-day={d.day}>
+                      <th scope="row">{d.day}</th>
+                      <td data-col="used" data-exact={d.epsilon}>{showRational(used)}</td>
+                      <td data-col="left" data-exact={cap && used ? formatRational(sub(cap, used)) : ''}>{cap && used ? showRational(sub(cap, used)) : '–'}</td>
+                      <td data-col="delta">{d.delta}</td>
+                    </tr>
+                  );
+                })}
+              </DataTable>
               {ledger.spent.length === 0 && <p>No budget spent yet: every day has the full ε = {config.budget.epsilonPerDay} left.</p>}
             </>
           )}
@@ -120,176 +111,108 @@ export const privacyPage: ConsolePage = {
             <p class="note">
               Marketing numbers on this console come only from these stored DP releases (the report API), never from raw event counts. Each debit of the ledger is listed with its release.
             </p>
-            <table class="data" id="releases">
-              <thead>
-                <tr>
-                  <th scope="col">released (UTC)</th>
-                  <th scope="col">release</th>
-                  <th scope="col">caller</th>
-                  <th scope="col">dimensions</th>
-                  <th scope="col">range</th>
-                  <th scope="col">ε spent</th>
-                  <th scope="col">δ</th>
-                  <th scope="col">cells</th>
-                  <th scope="col">suppressed</th>
+            <DataTable id="releases" columns={['released (UTC)', 'release', 'caller', 'dimensions', 'range', 'ε spent', 'δ', 'cells', 'suppressed']}>
+              {[...releases].reverse().map((r) => (
+                <tr data-release={r.releaseId}>
+                  <td>{r.releasedAt.replace('T', ' ').slice(0, 19)}</td>
+                  <td>
+                    <a href={`/console/privacy?site=${siteQ}&release=${encodeURIComponent(r.releaseId)}#release-cells`}>
+                      <code>{r.releaseId.slice(0, 8)}</code>
+                    </a>
+                  </td>
+                  <td>{r.caller}</td>
+                  <td>{r.release.dimensions.join(', ')}</td>
+                  <td>
+                    {r.release.from} to {r.release.to}
+                  </td>
+                  <td data-col="epsilon">{r.release.epsilon.spent}</td>
+                  <td data-col="delta">{r.release.delta}</td>
+                  <td data-col="cells">{r.release.cells.length}</td>
+                  <td data-col="suppressed">{r.release.cells.filter((c) => c.count === null).length}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {[...releases].reverse().map((r) => (
-                  <tr data-release={r.releaseId}>
-                    <td>{r.releasedAt.replace('T', ' ').slice(0, 19)}</td>
-                    <td>
-                      <a href={`/console/privacy?site=${siteQ}&release=${encodeURIComponent(r.releaseId)}#release-cells`}>
-                        <code>{r.releaseId.slice(0, 8)}</code>
-                      </a>
-                    </td>
-                    <td>{r.caller}</td>
-                    <td>{r.release.dimensions.join(', ')}</td>
-                    <td>
-                      {r.release.from} to {r.release.to}
-                    </td>
-                    <td data-col="epsilon">{r.release.epsilon.spent}</td>
-                    <td data-col="delta">{r.release.delta}</td>
-                    <td data-col="cells">{r.release.cells.length}</td>
-                    <td data-col="suppressed">{r.release.cells.filter((c) => c.count === null).length}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
             {chosen && <ReleaseCells release={chosen} />}
             <h3>Ledger debits (newest first)</h3>
-            <table class="data" id="debits">
-              <thead>
-                <tr>
-                  <th scope="col">when (UTC)</th>
-                  <th scope="col">ε</th>
-                  <th scope="col">δ</th>
-                  <th scope="col">days</th>
-                  <th scope="col">caller</th>
-                  <th scope="col">status</th>
+            <DataTable id="debits" columns={['when (UTC)', 'ε', 'δ', 'days', 'caller', 'status']}>
+              {ledger.debits.slice(0, 50).map((d) => (
+                <tr data-debit={d.id}>
+                  <td>{when(d.at)}</td>
+                  <td data-col="epsilon">{d.epsilon}</td>
+                  <td data-col="delta">{d.delta}</td>
+                  <td data-col="days">{d.days.length}</td>
+                  <td>{d.caller}</td>
+                  <td data-col="status">{d.status}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {ledger.debits.slice(0, 50).map((d) => (
-                  <tr data-debit={d.id}>
-                    <td>{when(d.at)}</td>
-                    <td data-col="epsilon">{d.epsilon}</td>
-                    <td data-col="delta">{d.delta}</td>
-                    <td data-col="days">{d.days.length}</td>
-                    <td>{d.caller}</td>
-                    <td data-col="status">{d.status}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </section>
         )}
         <section aria-labelledby="violations-h">
           <h2 id="violations-h">Tracking-plan violations</h2>
           <p class="note">Counters per event, rule and action since the plan went live (names are made safe before they are counted).</p>
-          <table class="data" id="violations">
-            <thead>
-              <tr>
-                <th scope="col">event</th>
-                <th scope="col">rule</th>
-                <th scope="col">action</th>
-                <th scope="col">count</th>
-                <th scope="col">last (UTC)</th>
+          <DataTable id="violations" columns={['event', 'rule', 'action', 'count', 'last (UTC)']}>
+            {violations.map((v) => (
+              <tr data-violation={`${v.event}|${v.rule}|${v.action}`}>
+                <td>{v.event}</td>
+                <td>
+                  <code>{v.rule}</code>
+                </td>
+                <td data-col="action">{v.action}</td>
+                <td data-col="count">{v.count}</td>
+                <td>{when(v.lastAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {violations.map((v) => (
-                <tr data-violation={`${v.event}|${v.rule}|${v.action}`}>
-                  <td>{v.event}</td>
-                  <td>
-                    <code>{v.rule}</code>
-                  </td>
-                  <td data-col="action">{v.action}</td>
-                  <td data-col="count">{v.count}</td>
-                  <td>{when(v.lastAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           {violations.length === 0 && <p>No violation counted.</p>}
         </section>
         <section aria-labelledby="deletions-h">
           <h2 id="deletions-h">Deletions</h2>
           <p class="note">Which identifier kinds were given (never the identifiers), what each store purged, and each destination’s answer.</p>
-          <table class="data" id="deletions">
-            <thead>
-              <tr>
-                <th scope="col">requested (UTC)</th>
-                <th scope="col">id</th>
-                <th scope="col">identifiers</th>
-                <th scope="col">status</th>
-                <th scope="col">rows purged</th>
-                <th scope="col">destinations</th>
+          <DataTable id="deletions" columns={['requested (UTC)', 'id', 'identifiers', 'status', 'rows purged', 'destinations']}>
+            {deletions.map((d) => (
+              <tr data-deletion={d.id}>
+                <td>{when(d.createdAt)}</td>
+                <td>
+                  <code>{d.id.slice(0, 8)}</code>
+                </td>
+                <td>{d.identifierKinds.join(', ')}</td>
+                <td data-col="status">{d.status}</td>
+                <td data-col="purged">{Object.values(d.stores).reduce((a, s) => a + s.removed, 0)}</td>
+                <td data-col="destinations">{d.destinations.map((x) => `${x.destination}: ${x.status}`).join('; ') || '–'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {deletions.map((d) => (
-                <tr data-deletion={d.id}>
-                  <td>{when(d.createdAt)}</td>
-                  <td>
-                    <code>{d.id.slice(0, 8)}</code>
-                  </td>
-                  <td>{d.identifierKinds.join(', ')}</td>
-                  <td data-col="status">{d.status}</td>
-                  <td data-col="purged">{Object.values(d.stores).reduce((a, s) => a + s.removed, 0)}</td>
-                  <td data-col="destinations">{d.destinations.map((x) => `${x.destination}: ${x.status}`).join('; ') || '–'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           {deletions.length === 0 && <p>No deletion requested for this site (in the audit log’s retention).</p>}
           <h3>Retention runs</h3>
-          <table class="data" id="retention-runs">
-            <thead>
-              <tr>
-                <th scope="col">ran (UTC)</th>
-                <th scope="col">deleted for this site</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r: { id: number; ranAt: number; bySite?: Record<string, Record<string, number>> }) => {
-                const mine = r.bySite?.[site.id] ?? {};
-                return (
-                  <tr data-run={String(r.id)}>
-                    <td>{when(r.ranAt)}</td>
-                    <td data-col="deleted">{Object.entries(mine).map(([k, n]) => `${k}: ${n}`).join(', ') || 'nothing'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable id="retention-runs" columns={['ran (UTC)', 'deleted for this site']}>
+            {runs.map((r: { id: number; ranAt: number; bySite?: Record<string, Record<string, number>> }) => {
+              const mine = r.bySite?.[site.id] ?? {};
+              return (
+                <tr data-run={String(r.id)}>
+                  <td>{when(r.ranAt)}</td>
+                  <td data-col="deleted">{Object.entries(mine).map(([k, n]) => `${k}: ${n}`).join(', ') || 'nothing'}</td>
+                </tr>
+              );
+            })}
+          </DataTable>
         </section>
         <section aria-labelledby="audit-h">
           <h2 id="audit-h">Admin audit (latest {AUDIT_ROWS})</h2>
-          <table class="data" id="admin-audit">
-            <thead>
-              <tr>
-                <th scope="col">when (UTC)</th>
-                <th scope="col">actor</th>
-                <th scope="col">action</th>
-                <th scope="col">target</th>
+          <DataTable id="admin-audit" columns={['when (UTC)', 'actor', 'action', 'target']}>
+            {audit.slice(0, AUDIT_ROWS).map((a) => (
+              <tr data-audit={String(a.id)}>
+                <td>{when(a.createdAt)}</td>
+                <td>
+                  <code>{a.actor}</code>
+                </td>
+                <td data-col="action">{a.action}</td>
+                <td>
+                  <code>{a.target ?? '–'}</code>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {audit.slice(0, AUDIT_ROWS).map((a) => (
-                <tr data-audit={String(a.id)}>
-                  <td>{when(a.createdAt)}</td>
-                  <td>
-                    <code>{a.actor}</code>
-                  </td>
-                  <td data-col="action">{a.action}</td>
-                  <td>
-                    <code>{a.target ?? '–'}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </section>
       </>
     );
