@@ -184,7 +184,7 @@ console.log('| stand-ins | CPU/req | less than real | events per bare-request co
 console.log('| --- | --- | --- | --- |');
 const stubbed = (what) => () => { const r = batchRequest(20)(); return { url: r.url.replace('/v1/batch', `/__stub/${what}/v1/batch`), init: r.init }; };
 const real = await measure(batchRequest(20));
-for (const what of ['none', 'ratelimit', 'queues', 'db', 'ratelimit,queues,db']) {
+for (const what of ['none', 'ratelimit', 'ledger', 'queues', 'db', 'ratelimit,queues,db', 'ledger,ratelimit,queues,db']) {
   const r = what === 'none' ? real : await measure(stubbed(what));
   console.log(`| ${what} | ${fmt(r.cpuPerReq, 0)} µs | ${what === 'none' ? '—' : `${fmt(real.cpuPerReq - r.cpuPerReq, 0)} µs`} | ${fmt((20 * bareCpu) / r.cpuPerReq, 2)} |`);
 }

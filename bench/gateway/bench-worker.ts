@@ -139,6 +139,8 @@ function buildStubbedEnv(env: Env, stubs: Set<string>): Env {
   const out: Record<string, unknown> = { ...env };
   const queue = { send: async () => undefined, sendBatch: async () => undefined };
   if (stubs.has('queues')) for (const name of Object.keys(env)) if (name.startsWith('DELIVERY')) out[name] = queue;
+  // The site's event-id ledger (a Durable Object) as an in-isolate set: claims in memory, nobody suppressed.
+  if (stubs.has('ledger')) out.EVENT_IDS = ledgerStandIn();
   if (stubs.has('ratelimit')) for (const name of ['RATE_LIMIT_IP', 'RATE_LIMIT_WRITE_KEY']) out[name] = { limit: async () => ({ success: true }) };
   if (stubs.has('db')) {
     const statement = { bind: () => statement, run: async () => ({ meta: { changes: 0 }, results: [] }), all: async () => ({ results: [], meta: {} }), first: async () => null, raw: async () => [] };
