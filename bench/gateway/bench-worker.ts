@@ -13,6 +13,7 @@ import { claimEventIds } from '../../gateway/src/dedup/claim-event-ids.ts';
 import { loadSiteByWriteKey } from '../../gateway/src/site-config/load-site-config.ts';
 import { requestFacts } from '../../gateway/src/ingest/request-facts.ts';
 import { Event } from '@sluice/protocol';
+import { packedTexts } from '../../gateway/src/delivery/pack-batch-messages.ts';
 import { fastEventCheck } from '../../gateway/src/ingest/fast-event-check.ts';
 
 export { EventIdLedger } from '../../gateway/src/index.ts';
@@ -59,7 +60,7 @@ async function probe(request: Request, env: Env): Promise<Response> {
       const p = await consentPlanner(env, site, request);
       for (const e of events) for (const key of Object.keys(site.destinations)) sink += p!.verdict(e, key).decision.length;
     } else if (stage === 'plan') sink += (await planDeliveries(site, events, fresh(), planner)).messages.length;
-    else if (stage === 'serialize') sink += JSON.stringify((await planDeliveries(site, events, fresh(), planner)).messages).length;
+    else if (stage === 'serialize') sink += queueBytes((await planDeliveries(site, events, fresh(), planner)).messages);
     else if (stage === 'ledger') sink += (await claimEventIds(env, site.id, events.map(() => crypto.randomUUID()))).size;
     else if (stage === 'd1' || stage === 'queue') {
       const facts = fresh();
@@ -92,10 +93,15 @@ async function probe(request: Request, env: Env): Promise<Response> {
       const p = parseBatch(text);
       const clean = scrubEventUrls(p.events.map((e) => e.event));
       const planned = await planDeliveries(site, clean, fresh(), await consentPlanner(env, site, request));
-      sink += JSON.stringify(planned.messages).length;
+      sink += queueBytes(planned.messages);
     }
   }
   return new Response(String(sink));
+}
+
+/** What `sendBatch` serializes of planned messages: the text ingest built while sizing them, else the object as JSON (queue-for.ts). */
+function queueBytes(messages: Array<{ body: object }>): number {
+  return messages.reduce((n, m) => n + (packedTexts.get(m.body) ?? JSON.stringify(m.body)).length, 0);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { app } from './app.ts';
 import { deliverBatch } from './delivery/deliver-batch.ts';
-import type { QueuedDelivery } from './delivery/delivery-message.ts';
+import type { QueuedBody } from './delivery/delivery-message.ts';
 import { storeDeadLetters } from './delivery/store-dead-letters.ts';
 import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
 import { maintainWarehouses } from './destinations/warehouse/maintain-warehouses.ts';
@@ -30,4 +30,4 @@ export default {
     await runRetention(env, Date.now());
     await maintainWarehouses(env);
   },
-} satisfies ExportedHandler<Env, QueuedDelivery>;
+} satisfies ExportedHandler<Env, QueuedBody>;

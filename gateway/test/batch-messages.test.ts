@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult, waitOn
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, itemMessage, type DeliveryBatchMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, itemMessage, type DeliveryBatchMessage, type QueuedBody, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { packBatchMessages, QUEUE_MESSAGE_MAX_BYTES } from '../src/delivery/pack-batch-messages.ts';
 import { MAX_RETRIES } from '../src/delivery/delivery-units.ts';
 import { injectFailure, purchase, received, seed, siteWithAll } from './destinations.ts';
@@ -19,9 +19,11 @@ const QUEUES = { meta: 'sluice-delivery-meta', ga4: 'sluice-delivery-ga4', ads: 
 /** Counts the storage calls one request makes: D1 batches and single statements (with their SQL), ledger calls, queue sends. */
 function countingEnv() {
   const counts = { d1Batches: 0, d1Statements: 0, d1Single: 0, d1SingleSql: [] as string[], ledgerCalls: 0, queueSends: 0 };
+  // What each queue was sent, as sent (body and content type), before the recorder reads it.
+  const raw: Record<string, MessageSendRequest<QueuedBody>[]> = {};
   const queues = { DELIVERY: recordingQueue(), DELIVERY_META: recordingQueue(), DELIVERY_GA4: recordingQueue(), DELIVERY_GOOGLE_ADS: recordingQueue(), DELIVERY_TIKTOK: recordingQueue() };
   const counted = Object.fromEntries(
-    Object.entries(queues).map(([name, q]) => [name, { sendBatch: async (m: Iterable<{ body: QueuedDelivery }>) => (counts.queueSends++, q.queue.sendBatch(m as never)), send: q.queue.send }]),
+    Object.entries(queues).map(([name, q]) => [name, { sendBatch: async (m: Iterable<MessageSendRequest<QueuedBody>>) => (counts.queueSends++, (raw[name] ??= []).push(...m), q.queue.sendBatch(m as never)), send: q.queue.send }]),
   );
   const db = env.DB;
   const DB = {
@@ -54,7 +56,7 @@ function countingEnv() {
   });
   const bound = { ...(env as Env), ...counted, DB, EVENT_IDS } as unknown as Env;
   const sent = (name: keyof typeof queues) => queues[name].sent as DeliveryBatchMessage[];
-  return { env: bound, counts, sent };
+  return { env: bound, counts, sent, raw };
 }
 
 async function postBatch(target: Env, writeKey: string, events: unknown[]) {
@@ -69,10 +71,10 @@ async function postBatch(target: Env, writeKey: string, events: unknown[]) {
 }
 
 /** Runs the real queue handler on messages (attempts given per message), optionally with an env of our own. */
-async function consume(queue: string, bodies: QueuedDelivery[], attempts = 1, target: Env = env as Env) {
-  const batch = createMessageBatch<QueuedDelivery>(queue, bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body })));
+async function consume(queue: string, bodies: QueuedBody[], attempts = 1, target: Env = env as Env) {
+  const batch = createMessageBatch<QueuedBody>(queue, bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body })));
   const ctx = createExecutionContext();
-  await (worker as ExportedHandler<Env, QueuedDelivery>).queue!(batch, target, ctx);
+  await (worker as ExportedHandler<Env, QueuedBody>).queue!(batch, target, ctx);
   return getQueueResult(batch, ctx);
 }
 
@@ -267,6 +269,27 @@ describe('consumer: batch messages keep the per-item guarantees', () => {
     const status = await (await worker.fetch(new Request(`https://gw.example/v1/admin/sites/${site.id}/destinations/status`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }), env as Env, createExecutionContext())).json<any>();
     expect(status.destinations.tiktok.deadLettered).toBe(3);
     expect(status.destinations.tiktok.openDeadLetters).toBe(3);
+  });
+
+  it('ingest sends each batch message once serialized, as JSON text equal to the message; the consumer and the dead-letter queue read that text', async () => {
+    const site = siteWithAll('bm-text');
+    await seed(site, 'bm_text_write_key');
+    const { env: counting, sent, raw } = countingEnv();
+    const events = Array.from({ length: 5 }, () => purchase());
+    await postBatch(counting, 'bm_text_write_key', events);
+    for (const name of ['DELIVERY_META', 'DELIVERY_GA4', 'DELIVERY_GOOGLE_ADS', 'DELIVERY_TIKTOK'] as const) {
+      expect(raw[name]).toHaveLength(1);
+      expect(raw[name]![0]!.contentType).toBe('text');
+      expect(JSON.parse(raw[name]![0]!.body as string)).toEqual(sent(name)[0]);
+    }
+    const pixel = (site.destinations.meta as { pixelId: string }).pixelId;
+    const delivered = await consume(QUEUES.meta, [raw.DELIVERY_META![0]!.body]);
+    expect(delivered.explicitAcks).toHaveLength(1);
+    expect(metaIds(await received('meta', pixel)).sort()).toEqual(events.map((e) => e.eventId).sort());
+    const dead = await consume('sluice-delivery-dlq', [raw.DELIVERY_TIKTOK![0]!.body], 9);
+    expect(dead.explicitAcks).toHaveLength(1);
+    const { results } = await env.DB.prepare('SELECT event_id FROM dead_letters WHERE site_id = ? AND destination = ?').bind(site.id, 'tiktok').all<{ event_id: string }>();
+    expect(results.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.eventId).sort());
   });
 
   it('single-item messages (queued before batch messages existed) are still consumed', async () => {

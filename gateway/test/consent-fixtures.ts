@@ -4,7 +4,7 @@ import worker from '../src/index.ts';
 import examplePolicy from '../../consent/policies/example-global.json';
 import type { Env } from '../src/env.ts';
 import type { ConsentReceipt } from '@sluice/consent';
-import { isBatchMessage, itemMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, itemMessage, queuedDelivery, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
 import { clearGvlCache } from '../src/consent/live-gvl.ts';
 import { seedSite, site, WRITE_KEY, ORIGIN } from './fixtures.ts';
@@ -35,7 +35,7 @@ export function recordingQueue() {
   const sent: QueuedDelivery[] = [];
   const queue = {
     async send(body: QueuedDelivery) { sent.push(body); },
-    async sendBatch(messages: Iterable<{ body: QueuedDelivery }>) { for (const m of messages) sent.push(m.body); },
+    async sendBatch(messages: Iterable<{ body: QueuedDelivery }>) { for (const m of messages) sent.push(queuedDelivery(m.body)); },
   };
   return { sent, queue: queue as unknown as Queue<QueuedDelivery> };
 }

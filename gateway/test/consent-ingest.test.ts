@@ -53,6 +53,18 @@ describe('ingest under a consent policy — EEA (opt-in, TCF)', () => {
     expect(JSON.stringify(request.sent)).not.toMatch(/jane|555-?0100/i);
   });
 
+  it('minimizes each destination by its own field rules within one batch (copies are shared only between destinations whose rules are alike)', async () => {
+    const policy = testPolicy();
+    policy.destinations.meta.fields = { 'user.email': { action: 'drop' } };
+    expect((await putPolicy(policy)).status).toBe(200);
+    const events = [trackEvent({ consent: { tcString: fullTc() } }), trackEvent({ consent: { tcString: fullTc() } })];
+    const { sent } = await ingest(events, { cf: DE });
+    const email = await sha256Hex('jane.doe@example.com');
+    const emails = (key: string) => sent.filter((m) => m.destinationKey === key).map((m) => (m.item as { user_data: { em?: string[] } }).user_data.em);
+    expect(emails('meta')).toEqual([undefined, undefined]);
+    expect(emails('meta_measurement')).toEqual([[email], [email]]);
+  });
+
   it('gates each pixel on its own purposes: measurement consent only', async () => {
     const tc = makeTcString({ purposeConsents: [1, 7, 8, 9], purposeLegitimateInterests: [7, 8, 9] });
     const event = trackEvent({ consent: { tcString: tc } });

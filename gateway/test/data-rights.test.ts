@@ -5,7 +5,7 @@ import type { PartitionManifest } from '../src/destinations/warehouse/warehouse-
 import { warehouseWriterFor } from '../src/destinations/warehouse/warehouse-target.ts';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, itemMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, itemMessage, queuedDelivery, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { GOOGLE_PROFILE, META_PROFILE, normalizedValue } from '../src/identity/index.ts';
 import { queued, received, runQueue, scopedIds, seed, sha256, siteWithAll } from './destinations.ts';
@@ -45,7 +45,7 @@ async function ingest(events: unknown[], key = KEY) {
   };
   const queue = {
     async send(body: QueuedDelivery) { record(body); },
-    async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); },
+    async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(queuedDelivery(m.body)); },
   };
   const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue, DELIVERY_WAREHOUSE: queue };
   const ctx = createExecutionContext();

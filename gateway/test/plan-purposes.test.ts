@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parquetReadObjects } from 'hyparquet';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { queuedDelivery, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 import type { PartitionManifest } from '../src/destinations/warehouse/warehouse-manifest.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
@@ -195,7 +195,7 @@ describe('per-property consent purposes at ingest', () => {
     (fixed.events.Purchase.properties.sku as Record<string, unknown>).pattern = '^(sku|SKU)-';
     await putPlan(fixed);
     const sentOnReplay: QueuedDelivery[] = [];
-    const queue = { send: async (b: QueuedDelivery) => void sentOnReplay.push(b), sendBatch: async (ms: Iterable<{ body: QueuedDelivery }>) => { for (const m of ms) sentOnReplay.push(m.body); } };
+    const queue = { send: async (b: QueuedDelivery) => void sentOnReplay.push(b), sendBatch: async (ms: Iterable<{ body: QueuedDelivery }>) => { for (const m of ms) sentOnReplay.push(queuedDelivery(m.body)); } };
     const replay = await worker.fetch(
       new Request(`https://gw.example/v1/admin/sites/${SITE}/plan/quarantine/replay`, { method: 'POST', headers: ADMIN, body: JSON.stringify({}) }),
       { ...(env as Env), DELIVERY: queue, DELIVERY_GA4: queue, DELIVERY_META: queue, DELIVERY_WAREHOUSE: queue } as unknown as Env,

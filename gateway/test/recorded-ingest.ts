@@ -1,7 +1,7 @@
 import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
-import { isBatchMessage, itemMessage, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
+import { isBatchMessage, itemMessage, queuedDelivery, type DeliveryMessage, type QueuedDelivery } from '../src/delivery/delivery-message.ts';
 
 /**
  * Queues that record what ingest sends instead of delivering it. Ingest queues batch messages (one
@@ -13,7 +13,7 @@ export function recordingQueues() {
     if (!isBatchMessage(body)) return void sent.push(body);
     for (const item of body.items) sent.push(itemMessage(body, item));
   };
-  const queue = { async send(b: QueuedDelivery) { record(b); }, async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(m.body); } };
+  const queue = { async send(b: QueuedDelivery) { record(b); }, async sendBatch(ms: Iterable<{ body: QueuedDelivery }>) { for (const m of ms) record(queuedDelivery(m.body)); } };
   const queues = { DELIVERY: queue, DELIVERY_META: queue, DELIVERY_GA4: queue, DELIVERY_GOOGLE_ADS: queue, DELIVERY_TIKTOK: queue, DELIVERY_WAREHOUSE: queue };
   return { sent, queues };
 }

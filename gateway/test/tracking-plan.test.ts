@@ -2,6 +2,7 @@ import { env, createExecutionContext } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
+import { queuedDelivery, type QueuedBody } from '../src/delivery/delivery-message.ts';
 import { clearPlanCache } from '../src/plan/live-plan.ts';
 import { clearObservationMemo } from '../src/plan/observe-types.ts';
 import { clearPolicyCache } from '../src/consent/live-policy.ts';
@@ -140,7 +141,7 @@ describe('tracking plan at ingest', () => {
     expect((await call(`${BASE}/quarantine/replay`, { method: 'POST', headers: ADMIN, body: '{}' })).body).toEqual({ replayed: 0, stillViolating: 1, duplicates: 0 });
     await putPlan(plan({ mode: 'quarantine' }, { properties: { value: { type: ['number', 'string'] }, currency: { type: 'string' } } }));
     const sentOnReplay: unknown[] = [];
-    const queue = { send: async (b: unknown) => void sentOnReplay.push(b), sendBatch: async (ms: Iterable<{ body: unknown }>) => { for (const m of ms) sentOnReplay.push(m.body); } };
+    const queue = { send: async (b: unknown) => void sentOnReplay.push(b), sendBatch: async (ms: Iterable<{ body: unknown }>) => { for (const m of ms) sentOnReplay.push(queuedDelivery(m.body as QueuedBody)); } };
     const replay = await worker.fetch(new Request(`${BASE}/quarantine/replay`, { method: 'POST', headers: ADMIN, body: '{}' }), { ...(env as Env), DELIVERY_META: queue, DELIVERY: queue } as unknown as Env, createExecutionContext());
     expect(await replay.json()).toEqual({ replayed: 1, stillViolating: 0, duplicates: 0 });
     expect(sentOnReplay).toHaveLength(1);

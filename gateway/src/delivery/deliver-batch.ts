@@ -5,7 +5,7 @@ import type { DestinationConfig } from '../site-config/site-config.ts';
 import { loadSite } from '../site-config/load-site-config.ts';
 import { backoffSeconds } from './backoff.ts';
 import { alreadyDelivered, markDeliveredStatements } from './delivered-ledger.ts';
-import type { QueuedDelivery } from './delivery-message.ts';
+import type { QueuedBody } from './delivery-message.ts';
 import { dropPurged } from '../rights/drop-purged.ts';
 import { chunk, groupBy } from './group-messages.ts';
 import { outcomeStatements, recordDeadLetters, recordOutcomes, type DeadLetter, type OutcomeEntry } from './delivery-log.ts';
@@ -22,7 +22,7 @@ type AnyDestination = Destination<DestinationConfig, unknown>;
  * a permanent failure of a multi-item request is split in halves until the bad items are isolated,
  * so one bad event cannot fail its batch.
  */
-export async function deliverBatch(batch: MessageBatch<QueuedDelivery>, env: Env, now = Date.now()): Promise<void> {
+export async function deliverBatch(batch: MessageBatch<QueuedBody>, env: Env, now = Date.now()): Promise<void> {
   // Batch messages (one per ingest request and destination) are handled item by item, exactly as
   // single-item messages; settleUnits then acks, retries or re-queues each message's remainder.
   const expanded = expandMessages(batch.messages);

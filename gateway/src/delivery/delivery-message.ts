@@ -72,6 +72,18 @@ export function itemMessage(body: DeliveryBatchMessage, item: DeliveryBatchItem)
 /** What a delivery queue carries. */
 export type QueuedDelivery = DeliveryMessage | DeliveryBatchMessage;
 
+/**
+ * A queued body as sent: ingest sends batch messages as their JSON text (`contentType: 'text'`),
+ * the text it already built to size them, so nothing serializes a batch twice; re-queues and
+ * older messages are JSON-typed objects.
+ */
+export type QueuedBody = QueuedDelivery | string;
+
+/** The delivery a queued body holds, whichever form it was sent in. */
+export function queuedDelivery(body: QueuedBody): QueuedDelivery {
+  return typeof body === 'string' ? (JSON.parse(body) as QueuedDelivery) : body;
+}
+
 export function isBatchMessage(body: QueuedDelivery): body is DeliveryBatchMessage {
   return Array.isArray((body as DeliveryBatchMessage).items);
 }

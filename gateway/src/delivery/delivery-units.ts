@@ -1,6 +1,6 @@
 import type { Env } from '../env.ts';
 import type { DestinationConfig } from '../site-config/site-config.ts';
-import { isBatchMessage, itemMessage, type DeliveryBatchMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
+import { isBatchMessage, itemMessage, queuedDelivery, type DeliveryBatchMessage, type DeliveryMessage, type QueuedBody, type QueuedDelivery } from './delivery-message.ts';
 import { enqueueMessages } from './queue-for.ts';
 
 /** Retries a delivery queue allows before the dead-letter queue (wrangler.toml `max_retries`). */
@@ -21,7 +21,7 @@ export interface DeliveryUnit {
 }
 
 interface BatchTracker {
-  message: Message<QueuedDelivery>;
+  message: Message<QueuedBody>;
   body: DeliveryBatchMessage;
   units: Array<DeliveryUnit & { state: 'open' | 'acked' | 'retry'; delay: number }>;
   type?: DestinationConfig['type'];
@@ -36,12 +36,12 @@ export interface ExpandedBatch {
 }
 
 /** Single-item messages are their own unit; a batch message becomes one unit per item. */
-export function expandMessages(messages: readonly Message<QueuedDelivery>[]): ExpandedBatch {
+export function expandMessages(messages: readonly Message<QueuedBody>[]): ExpandedBatch {
   const units: DeliveryUnit[] = [];
   const trackers: BatchTracker[] = [];
   const trackerOf = new Map<DeliveryUnit, BatchTracker>();
   for (const message of messages) {
-    const body = message.body;
+    const body = queuedDelivery(message.body);
     if (!isBatchMessage(body)) {
       units.push({
         body,

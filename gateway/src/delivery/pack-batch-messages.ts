@@ -10,6 +10,13 @@ const NON_ASCII = /[^\u0000-\u007f]/;
  */
 export const packedSizes = new WeakMap<object, number>();
 
+/**
+ * The JSON text of each message `packBatchMessages` built in one piece (the common case): sizing
+ * it needed the serialization anyway, so the queue is sent this text instead of serializing the
+ * object a second time (`enqueueMessages`; the consumer reads either form, `queuedDelivery`).
+ */
+export const packedTexts = new WeakMap<object, string>();
+
 /** Room left for the envelope (ids, keys, JSON punctuation) and the queue's own encoding. */
 const ENVELOPE_RESERVE_BYTES = 2 * 1024;
 
@@ -36,11 +43,14 @@ export function packBatchMessages(siteId: string, destinationKey: string, items:
     });
   }
   const trace = { ...(traceparent && { traceparent }), ...shared };
-  // The common case, all items in one message: one serialization of the whole list, not one per item.
-  const total = utf8Length(JSON.stringify(items));
+  // The common case, all items in one message: one serialization of the whole message, kept as the
+  // text the queue is sent (the envelope's fields first, then the items: same JSON as the object's).
+  const message: DeliveryBatchMessage = { siteId, destinationKey, ...trace, items };
+  const text = JSON.stringify(message);
+  const total = utf8Length(text);
   if (total <= budget) {
-    const message = { siteId, destinationKey, items, ...trace };
-    packedSizes.set(message, total + ENVELOPE_RESERVE_BYTES);
+    packedSizes.set(message, total);
+    packedTexts.set(message, text);
     return [message];
   }
   const out: DeliveryBatchMessage[] = [];

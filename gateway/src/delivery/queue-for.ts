@@ -1,7 +1,7 @@
 import type { Env } from '../env.ts';
 import type { DestinationConfig } from '../site-config/site-config.ts';
 import type { QueuedDelivery } from './delivery-message.ts';
-import { packedSizes, utf8Length } from './pack-batch-messages.ts';
+import { packedSizes, packedTexts, utf8Length } from './pack-batch-messages.ts';
 
 /** Queues.sendBatch takes at most 100 messages per call (Cloudflare Queues limits). */
 export const QUEUE_SEND_BATCH_MAX = 100;
@@ -39,10 +39,18 @@ export async function enqueueMessages(
   await Promise.all(
     [...byQueue].map(async ([queue, bodies]) => {
       for (const part of sendBatchParts(bodies)) {
-        await queue.sendBatch(part.map((body) => ({ body, contentType: 'json' as const, ...options })));
+        await queue.sendBatch(part.map((body) => queueMessage(body, options)));
       }
     }),
   );
+}
+
+/** A body as `sendBatch` takes it: the text `packBatchMessages` built when there is one, else the object as JSON. */
+function queueMessage(body: QueuedDelivery, options: { delaySeconds?: number }): MessageSendRequest<QueuedDelivery> {
+  const text = packedTexts.get(body);
+  // The queue's type is its consumer's (`QueuedBody`); the text is this same body's JSON.
+  if (text !== undefined) return { body: text as unknown as QueuedDelivery, contentType: 'text', ...options };
+  return { body, contentType: 'json', ...options };
 }
 
 /** Splits bodies into `sendBatch` calls within the per-call message count and byte limits. */

@@ -4,7 +4,7 @@ import { loadSite } from '../site-config/load-site-config.ts';
 import { storable } from './deliver-batch.ts';
 import { alreadyDelivered } from './delivered-ledger.ts';
 import { D1_MAX_BOUND_PARAMETERS } from './d1-chunks.ts';
-import { isBatchMessage, itemMessage, type DeliveryMessage, type QueuedDelivery } from './delivery-message.ts';
+import { isBatchMessage, itemMessage, queuedDelivery, type DeliveryMessage, type QueuedBody } from './delivery-message.ts';
 import { groupBy } from './group-messages.ts';
 import { dropPurged } from '../rights/drop-purged.ts';
 import { recordDeadLetters, recordOutcomes } from './delivery-log.ts';
@@ -19,9 +19,9 @@ interface Exhausted {
  * item by item (batch messages hold several), with the last reason they were retried for. An id
  * the destination accepted meanwhile is only counted as a duplicate.
  */
-export async function storeDeadLetters(batch: MessageBatch<QueuedDelivery>, env: Env): Promise<void> {
+export async function storeDeadLetters(batch: MessageBatch<QueuedBody>, env: Env): Promise<void> {
   const items: Exhausted[] = batch.messages.flatMap((m) => {
-    const body = m.body;
+    const body = queuedDelivery(m.body);
     if (!isBatchMessage(body)) return [{ body, attempts: m.attempts }];
     const attempts = m.attempts + (body.priorAttempts ?? 0);
     return body.items.map((item) => ({ body: itemMessage(body, item), attempts }));

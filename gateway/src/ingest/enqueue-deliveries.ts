@@ -1,6 +1,6 @@
 import type { Event } from '@sluice/protocol';
-import { applyFieldTransforms, durationMs, type TransformMemo } from '@sluice/consent';
-import { FULL_CONSENT, type RequestFacts } from '../destinations/destination.ts';
+import { applyFieldTransforms, durationMs, type FieldTransform, type Minimized, type TransformMemo } from '@sluice/consent';
+import { FULL_CONSENT, type IdentityIssue, type RequestFacts } from '../destinations/destination.ts';
 import { destinationFor } from '../destinations/registry.ts';
 import type { Env } from '../env.ts';
 import type { DestinationConfig, SiteConfig } from '../site-config/site-config.ts';
@@ -8,7 +8,6 @@ import { enqueueMessages } from '../delivery/queue-for.ts';
 import { outcomeStatements, type OutcomeEntry } from '../delivery/delivery-log.ts';
 import type { DeliveryBatchItem, DeliveryBatchMessage } from '../delivery/delivery-message.ts';
 import { packBatchMessages } from '../delivery/pack-batch-messages.ts';
-import { prepareItem } from '../destinations/prepare-item.ts';
 import type { ConsentPlanner } from '../consent/consent-planner.ts';
 import { auditStatements, receiptsByHash, type AuditRow } from '../consent/write-audit.ts';
 import { storage } from './storage-unavailable.ts';
@@ -47,17 +46,22 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
   // One memo per request: URLs, IPs and values shared by the batch are transformed once.
   const memo: TransformMemo = new Map();
   const receipts = new Map<object, string>();
+  // Destinations whose policy transforms are alike (all four in the example policy) share each
+  // event's minimized copy: minimization is pure and adapters never mutate their input.
+  const minimizedBy = new Map<string, WeakMap<Event, Promise<Minimized>>>();
   for (const [destinationKey, config] of Object.entries(site.destinations)) {
     const destination = destinationFor(config);
     const items: DeliveryBatchItem[] = [];
+    const contexts = new ItemContexts(site);
     for (const event of events) {
       // Server sources: this event's end user's facts, not the sending server's (sources/relayed/).
       const eventFacts = facts.forEvent?.(event) ?? facts;
       if (!planner) {
-          if (skippedBySender(plan, site.id, destinationKey, config.type, event)) continue;
-          const { item, issues } = await prepareItem(destination, event, eventFacts, config, FULL_CONSENT, site);
-          if (issues.includes('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
-          if (item !== null) items.push({ eventId: event.eventId, item });
+        if (skippedBySender(plan, site.id, destinationKey, config.type, event)) continue;
+        const context = contexts.for(eventFacts, eventFacts.ip);
+        const item = await destination.toItem(event, context, config, FULL_CONSENT);
+        if (context.issues.has('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
+        if (item !== null) items.push({ eventId: event.eventId, item });
         continue;
       }
       const verdict = planner.verdict(event, destinationKey);
@@ -68,10 +72,11 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
       }
       // Consent allowed it; the sender's `integrations` may still switch this destination off (never on).
       if (skippedBySender(plan, site.id, destinationKey, config.type, event)) continue;
-      const minimized = await applyFieldTransforms(event, eventFacts.ip, verdict.transforms, memo);
+      const minimized = await minimizedOnce(minimizedBy, event, eventFacts.ip, verdict.transforms, memo);
       const consent = { mode: verdict.mode, adUserData: verdict.adUserData, adPersonalization: verdict.adPersonalization };
-      const { item, issues } = await prepareItem(destination, minimized.event, { ...eventFacts, ip: minimized.ip }, config, consent, site);
-      if (issues.includes('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
+      const context = contexts.for(eventFacts, minimized.ip);
+      const item = await destination.toItem(minimized.event, context, config, consent);
+      if (context.issues.has('invalid_phone')) plan.drops.push({ message: { siteId: site.id, destinationKey, eventId: event.eventId }, outcome: 'invalid_phone' });
       if (item === null) continue;
       let receiptHash = receipts.get(verdict.receipt);
       if (receiptHash === undefined) receipts.set(verdict.receipt, (receiptHash = (await receiptsByHash([verdict.receipt])).get(verdict.receipt)!));
@@ -80,6 +85,40 @@ export async function planDeliveries(site: SiteConfig, events: Event[], facts: R
     for (const body of packBatchMessages(site.id, destinationKey, items, undefined, facts.traceparent)) plan.messages.push({ type: config.type, body });
   }
   return plan;
+}
+
+/** Each transform list's identity as text, built once per list object (planner verdicts are reused per isolate). */
+const transformKeys = new WeakMap<readonly FieldTransform[], string>();
+
+/** `applyFieldTransforms` once per event and distinct transform list of a request. */
+function minimizedOnce(by: Map<string, WeakMap<Event, Promise<Minimized>>>, event: Event, ip: string | undefined, transforms: FieldTransform[], memo: TransformMemo): Promise<Minimized> {
+  let key = transformKeys.get(transforms);
+  if (key === undefined) transformKeys.set(transforms, (key = JSON.stringify(transforms)));
+  let events = by.get(key);
+  if (!events) by.set(key, (events = new WeakMap()));
+  // An event's IP is the same for every destination (the request's, or its relayed end user's).
+  let minimized = events.get(event);
+  if (minimized === undefined) events.set(event, (minimized = applyFieldTransforms(event, ip, transforms, memo)));
+  return minimized;
+}
+
+/**
+ * The facts `toItem` reads for one destination's items, with the site's identity settings and an
+ * issue sink emptied per item: one object per distinct (facts, IP), not two spreads per item.
+ */
+class ItemContexts {
+  #facts: RequestFacts | undefined;
+  #ip: string | undefined;
+  #context: (RequestFacts & { issues: Set<IdentityIssue> }) | undefined;
+  constructor(private readonly site: Pick<SiteConfig, 'defaultCountry'>) {}
+  for(facts: RequestFacts, ip: string | undefined): RequestFacts & { issues: Set<IdentityIssue> } {
+    if (this.#context === undefined || this.#facts !== facts || this.#ip !== ip) {
+      this.#context = { ...facts, ip, defaultCountry: this.site.defaultCountry, issues: new Set() };
+      this.#facts = facts;
+      this.#ip = ip;
+    } else this.#context.issues.clear();
+    return this.#context;
+  }
 }
 
 /** Records a drop when the event's `integrations` switch the destination off (`skipped_integrations`, the deciding key as detail). */
