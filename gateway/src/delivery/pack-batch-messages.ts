@@ -47,7 +47,8 @@ export function packBatchMessages(siteId: string, destinationKey: string, items:
   // text the queue is sent (the envelope's fields first, then the items: same JSON as the object's).
   const message: DeliveryBatchMessage = { siteId, destinationKey, ...trace, items };
   const text = JSON.stringify(message);
-  const total = utf8Length(text);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that fits even so needs no byte count.
+  const total = text.length * 3 <= budget ? text.length * 3 : utf8Length(text);
   if (total <= budget) {
     packedSizes.set(message, total);
     packedTexts.set(message, text);

@@ -123,11 +123,14 @@ describe('identity outcomes memoized per request (issue 14)', () => {
     const b = createHashMemo();
     expect(identityOutcome(profile, 'email', ' Jane@Example.com ', { memo: a })).toEqual(identityOutcome(profile, 'email', ' Jane@Example.com ', { memo: b }));
     expect(b.size).toBe(1);
-    // Phones are not memoized by outcome: each item's context (regions) decides its reading.
+    // A phone's outcome is memoized per regions too: each item's context still decides its reading,
+    // in whichever order items come.
     const phone = '030 1234567';
-    const de = identityOutcome(profile, 'phone', phone, { memo: a, regions: ['DE'] });
-    const none = identityOutcome(profile, 'phone', phone, { memo: a, regions: [] });
-    expect(de.kind).toBe('value');
-    expect(none).toEqual(identityOutcome(profile, 'phone', phone, { regions: [] }));
+    for (const order of [[['DE'], [], ['US'], ['DE']], [[], ['DE'], ['US'], []]]) {
+      const memo = createHashMemo();
+      for (const regions of order) expect(identityOutcome(profile, 'phone', phone, { memo, regions }), `${regions}`).toEqual(identityOutcome(profile, 'phone', phone, { regions }));
+    }
+    expect(identityOutcome(profile, 'phone', phone, { memo: a, regions: ['DE'] }).kind).toBe('value');
+    expect(identityOutcome(profile, 'phone', phone, { memo: a, regions: [] }).kind).toBe('invalid');
   });
 });

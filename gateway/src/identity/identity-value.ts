@@ -24,17 +24,19 @@ export function identityOutcome(profile: IdentityProfile, field: IdentityField, 
   const rule = profile[field];
   if (!rule || raw === undefined) return ABSENT;
   // Within one request (the memo's life), a raw value's outcome under one rule is computed once
-  // however many events and destinations carry it. Phones are left out: their reading depends on
-  // the item's regions and notes `invalid_phone` per item (libphonenumber is memoized by the memo).
-  if (!options.memo || field === 'phone') return computeOutcome(rule, raw, options);
+  // however many events and destinations carry it. A phone's reading depends on the item's regions
+  // too, so they are part of its key; callers note `invalid_phone` per item from the outcome.
+  if (!options.memo) return computeOutcome(rule, raw, options);
   let byRaw = outcomes.get(options.memo)?.get(rule);
   if (!byRaw) {
     let byRule = outcomes.get(options.memo);
     if (!byRule) outcomes.set(options.memo, (byRule = new Map()));
     byRule.set(rule, (byRaw = new Map()));
   }
-  let outcome = byRaw.get(raw);
-  if (outcome === undefined) byRaw.set(raw, (outcome = computeOutcome(rule, raw, options)));
+  // A NUL cannot occur in a region code: an unambiguous key.
+  const key = field === 'phone' ? `${options.regions?.join(',') ?? ''}\u0000${raw}` : raw;
+  let outcome = byRaw.get(key);
+  if (outcome === undefined) byRaw.set(key, (outcome = computeOutcome(rule, raw, options)));
   return outcome;
 }
 
