@@ -33,7 +33,7 @@ CREATE VIEW consent_audit AS
     FROM consent_audit_batches b, json_each(b.event_ids) e;
 
 -- Deleting an audit row removes its event id from the batch row; a batch row left empty is marked
--- expired (expires_at 0), so ingest's bounded pruning removes it. The statement's change count
+-- expired (expires_at 0), so the daily consent-audit prune removes it. The statement's change count
 -- stays the number of audit rows deleted.
 CREATE TRIGGER IF NOT EXISTS consent_audit_delete INSTEAD OF DELETE ON consent_audit
 BEGIN

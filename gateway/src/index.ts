@@ -3,6 +3,7 @@ import { deliverBatch } from './delivery/deliver-batch.ts';
 import type { QueuedBody } from './delivery/delivery-message.ts';
 import { storeDeadLetters } from './delivery/store-dead-letters.ts';
 import { pruneDeliveryState } from './delivery/prune-delivery-state.ts';
+import { pruneConsentAudit } from './consent/write-audit.ts';
 import { maintainWarehouses } from './destinations/warehouse/maintain-warehouses.ts';
 import type { Env } from './env.ts';
 import { runRetention } from './rights/run-retention.ts';
@@ -26,6 +27,8 @@ export default {
   },
   async scheduled(_controller, env) {
     await pruneDeliveryState(env);
+    // Consent audit rows and receipts past the policy's `retention.auditLog` (daily, off the ingest path).
+    await pruneConsentAudit(env.DB, Date.now());
     // Per-site TTLs of every store in rights/data-stores.ts; counts kept in retention_runs.
     await runRetention(env, Date.now());
     await maintainWarehouses(env);

@@ -1,4 +1,4 @@
-import { env, createExecutionContext } from 'cloudflare:test';
+import { env, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import type { Env } from '../src/env.ts';
@@ -128,16 +128,24 @@ describe('ingest under a consent policy — rest of world and sites without a po
     expect(sent.filter((m) => m.eventId === denied.eventId).map((m) => m.destinationKey)).toEqual(['meta_measurement']);
   });
 
-  it('stores audit rows with the policy retention and prunes expired ones', async () => {
+  it('stores audit rows with the policy retention; the daily scheduled job prunes expired ones and their receipts, keeping live ones', async () => {
     await env.DB.batch([
       env.DB.prepare("INSERT INTO consent_receipts (site_id, hash, receipt, created_at, expires_at) VALUES ('test-shop', 'old-hash', '{}', 1, 2)"),
       env.DB.prepare("INSERT INTO consent_audit (site_id, event_id, destination, decision, rule, policy_version, jurisdiction, receipt_hash, created_at, expires_at) VALUES ('test-shop', 'old-event', 'meta', 'allow', 'r', 'v', 'rest', 'old-hash', 1, 2)"),
     ]);
     const event = trackEvent();
     await ingest([event], { cf: BR });
+    // Ingest itself no longer prunes (two statements less per request): the old row waits for the job.
+    expect(await auditFor('old-event')).toHaveLength(1);
+    const ctx = createExecutionContext();
+    await (worker as ExportedHandler<Env>).scheduled!(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env as Env, ctx);
+    await waitOnExecutionContext(ctx);
     expect(await auditFor('old-event')).toEqual([]);
     // Receipts past retention go too (receipts are kept once per batch and signals, referenced by hash).
     expect(await env.DB.prepare("SELECT 1 FROM consent_receipts WHERE hash = 'old-hash'").first()).toBeNull();
+    expect((await auditFor(event.eventId as string)).length).toBeGreaterThan(0);
+    const live = await env.DB.prepare('SELECT COUNT(*) AS n FROM consent_audit a JOIN consent_receipts r ON r.site_id = a.site_id AND r.hash = a.receipt_hash WHERE a.event_id = ?').bind(event.eventId).first<{ n: number }>();
+    expect(live!.n).toBe((await auditFor(event.eventId as string)).length);
     const row = await env.DB.prepare('SELECT created_at, expires_at FROM consent_audit WHERE event_id = ? LIMIT 1').bind(event.eventId).first<{ created_at: number; expires_at: number }>();
     expect(row!.expires_at - row!.created_at).toBe(400 * 24 * 3600 * 1000); // retention.auditLog: P400D
   });
