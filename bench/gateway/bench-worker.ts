@@ -20,7 +20,7 @@ export { EventIdLedger } from '../../gateway/src/index.ts';
 
 const bare = new Hono().all('*', (c) => c.body(null, 204));
 
-type Stage = 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'request' | 'request-prep' | 'ledger' | 'd1' | 'queue';
+type Stage = 'floor-d1' | 'floor-queue' | 'floor-ledger' | 'floor-ratelimit' | 'parse' | 'zod-events' | 'fast-events' | 'scrub' | 'consent' | 'plan' | 'serialize' | 'all' | 'request' | 'request-prep' | 'ledger' | 'd1' | 'queue';
 
 /** An in-isolate stand-in for the site's ledger (the `request` stage): ids claimed in memory, nobody suppressed. */
 function ledgerStandIn() {
@@ -52,7 +52,12 @@ async function probe(request: Request, env: Env): Promise<Response> {
   let sink = 0;
   const ledgerIds = ledgerStandIn();
   for (let i = 0; i < n; i++) {
-    if (stage === 'parse') sink += parseBatch(text).events.length;
+    // Floors: one binding call with a minimal payload, what any design pays per call on these simulators.
+    if (stage === 'floor-d1') sink += (await env.DB.batch([env.DB.prepare('SELECT 1 AS one')])).length;
+    else if (stage === 'floor-queue') await env.DELIVERY.sendBatch([{ body: 'x' as never, contentType: 'text' }]);
+    else if (stage === 'floor-ledger') sink += (await claimEventIds(env, site.id, [crypto.randomUUID()])).size;
+    else if (stage === 'floor-ratelimit') sink += (await env.RATE_LIMIT_WRITE_KEY!.limit({ key: `floor:${i}` })).success ? 1 : 0;
+    else if (stage === 'parse') sink += parseBatch(text).events.length;
     else if (stage === 'zod-events') for (const e of raw) sink += Event.safeParse(e).success ? 1 : 0;
     else if (stage === 'fast-events') for (const e of raw) sink += fastEventCheck(e) ? 1 : 0;
     else if (stage === 'scrub') sink += scrubEventUrls(parsed.events.map((e) => e.event)).length;
