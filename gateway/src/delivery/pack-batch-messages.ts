@@ -5,15 +5,10 @@ export const QUEUE_MESSAGE_MAX_BYTES = 128_000;
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
- * Serialized sizes of the messages `packBatchMessages` made (items plus the envelope reserve, an
- * upper bound), so `sendBatchParts` need not serialize them again to respect the per-call limit.
- */
-export const packedSizes = new WeakMap<object, number>();
-
-/**
  * The JSON text of each message `packBatchMessages` built in one piece (the common case): sizing
  * it needed the serialization anyway, so the queue is sent this text instead of serializing the
- * object a second time (`enqueueMessages`; the consumer reads either form, `queuedDelivery`).
+ * object a second time (`enqueueMessages`; the consumer reads either form, `queuedDelivery`), and
+ * `sendBatchParts` sizes a call from it without serializing again.
  */
 export const packedTexts = new WeakMap<object, string>();
 
@@ -50,7 +45,6 @@ export function packBatchMessages(siteId: string, destinationKey: string, items:
   // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that fits even so needs no byte count.
   const total = text.length * 3 <= budget ? text.length * 3 : utf8Length(text);
   if (total <= budget) {
-    packedSizes.set(message, total);
     packedTexts.set(message, text);
     return [message];
   }

@@ -1,7 +1,7 @@
 import type { Env } from '../env.ts';
 import type { DestinationConfig } from '../site-config/site-config.ts';
 import type { QueuedDelivery } from './delivery-message.ts';
-import { packedSizes, packedTexts, utf8Length } from './pack-batch-messages.ts';
+import { packedTexts, utf8Length } from './pack-batch-messages.ts';
 
 /** Queues.sendBatch takes at most 100 messages per call (Cloudflare Queues limits). */
 export const QUEUE_SEND_BATCH_MAX = 100;
@@ -59,7 +59,7 @@ export function sendBatchParts(bodies: QueuedDelivery[]): QueuedDelivery[][] {
   let current: QueuedDelivery[] = [];
   let size = 0;
   for (const body of bodies) {
-    const bytes = bodies.length === 1 ? 0 : (packedSizes.get(body) ?? utf8Length(JSON.stringify(body)));
+    const bytes = bodies.length === 1 ? 0 : utf8Length(packedTexts.get(body) ?? JSON.stringify(body));
     if (current.length > 0 && (current.length === QUEUE_SEND_BATCH_MAX || size + bytes > QUEUE_SEND_BATCH_MAX_BYTES)) {
       parts.push(current);
       current = [];
