@@ -1,10 +1,10 @@
-import type { QueuedDelivery } from './delivery/delivery-message.ts';
+import type { QueuedBody } from './delivery/delivery-message.ts';
 
 /** Bindings and vars of the gateway worker (see wrangler.toml). Secrets are read by name from `env`. */
 export interface Env {
   CONFIG: KVNamespace;
-  DELIVERY: Queue<QueuedDelivery>;
-  DEAD_LETTERS: Queue<QueuedDelivery>;
+  DELIVERY: Queue<QueuedBody>;
+  DEAD_LETTERS: Queue<QueuedBody>;
   EVENT_IDS: DurableObjectNamespace<import('./dedup/event-id-ledger.ts').EventIdLedger>;
   DB: D1Database;
   /** One bandit per (site, experiment) (gateway/src/decide). */
@@ -30,10 +30,10 @@ export interface Env {
   GOOGLE_OAUTH_BASE_URL: string;
   TIKTOK_API_BASE_URL: string;
   /** One delivery queue per destination type (see wrangler.toml). */
-  DELIVERY_META: Queue<QueuedDelivery>;
-  DELIVERY_GA4: Queue<QueuedDelivery>;
-  DELIVERY_GOOGLE_ADS: Queue<QueuedDelivery>;
-  DELIVERY_TIKTOK: Queue<QueuedDelivery>;
+  DELIVERY_META: Queue<QueuedBody>;
+  DELIVERY_GA4: Queue<QueuedBody>;
+  DELIVERY_GOOGLE_ADS: Queue<QueuedBody>;
+  DELIVERY_TIKTOK: Queue<QueuedBody>;
   /** Ingest rate limits (wrangler.toml `[[ratelimits]]`): per client IP and per write key. */
   RATE_LIMIT_IP?: RateLimit;
   RATE_LIMIT_WRITE_KEY?: RateLimit;
@@ -43,7 +43,7 @@ export interface Env {
   /** Read-only reporting token (secret) for `/v1/reports/*`, besides ADMIN_TOKEN. */
   REPORT_TOKEN?: string;
   /** Warehouse landing (destinations/warehouse): its delivery queue, the R2 bucket of Parquet files, one writer per destination. */
-  DELIVERY_WAREHOUSE: Queue<QueuedDelivery>;
+  DELIVERY_WAREHOUSE: Queue<QueuedBody>;
   WAREHOUSE: R2Bucket;
   WAREHOUSE_WRITER: DurableObjectNamespace<import('./destinations/warehouse/warehouse-writer.ts').WarehouseWriter>;
   /** Secrets (`wrangler secret put` / `.dev.vars`) are looked up by the names site configs give. */

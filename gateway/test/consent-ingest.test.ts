@@ -65,6 +65,15 @@ describe('ingest under a consent policy — EEA (opt-in, TCF)', () => {
     expect(emails('meta_measurement')).toEqual([[email], [email]]);
   });
 
+  it('an IP the policy drops reaches no destination (the request IP is not restored after minimization)', async () => {
+    const policy = testPolicy();
+    policy.fields['context.ip'] = { action: 'drop' };
+    expect((await putPolicy(policy)).status).toBe(200);
+    const { sent } = await ingest([trackEvent({ consent: { tcString: fullTc() } })], { cf: DE, ip: '203.0.113.7' });
+    expect(sent.length).toBeGreaterThan(0);
+    expect(JSON.stringify(sent)).not.toContain('203.0.113');
+  });
+
   it('gates each pixel on its own purposes: measurement consent only', async () => {
     const tc = makeTcString({ purposeConsents: [1, 7, 8, 9], purposeLegitimateInterests: [7, 8, 9] });
     const event = trackEvent({ consent: { tcString: tc } });

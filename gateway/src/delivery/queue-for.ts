@@ -1,6 +1,6 @@
 import type { Env } from '../env.ts';
 import type { DestinationConfig } from '../site-config/site-config.ts';
-import type { QueuedDelivery } from './delivery-message.ts';
+import type { QueuedBody, QueuedDelivery } from './delivery-message.ts';
 import { packedTexts, utf8Length } from './pack-batch-messages.ts';
 
 /** Queues.sendBatch takes at most 100 messages per call (Cloudflare Queues limits). */
@@ -9,8 +9,8 @@ export const QUEUE_SEND_BATCH_MAX = 100;
 export const QUEUE_SEND_BATCH_MAX_BYTES = 256_000;
 
 /** The delivery queue of a destination type (wrangler.toml): one per vendor so one vendor's backlog never delays another. */
-export function queueFor(env: Env, type: DestinationConfig['type']): Queue<QueuedDelivery> {
-  const queues: Record<DestinationConfig['type'], Queue<QueuedDelivery> | undefined> = {
+export function queueFor(env: Env, type: DestinationConfig['type']): Queue<QueuedBody> {
+  const queues: Record<DestinationConfig['type'], Queue<QueuedBody> | undefined> = {
     meta: env.DELIVERY_META,
     ga4: env.DELIVERY_GA4,
     google_ads: env.DELIVERY_GOOGLE_ADS,
@@ -29,7 +29,7 @@ export async function enqueueMessages(
   messages: Array<{ type: DestinationConfig['type']; body: QueuedDelivery }>,
   options: { delaySeconds?: number } = {},
 ): Promise<void> {
-  const byQueue = new Map<Queue<QueuedDelivery>, QueuedDelivery[]>();
+  const byQueue = new Map<Queue<QueuedBody>, QueuedDelivery[]>();
   for (const { type, body } of messages) {
     const queue = queueFor(env, type);
     const list = byQueue.get(queue);
@@ -46,10 +46,9 @@ export async function enqueueMessages(
 }
 
 /** A body as `sendBatch` takes it: the text `packBatchMessages` built when there is one, else the object as JSON. */
-function queueMessage(body: QueuedDelivery, options: { delaySeconds?: number }): MessageSendRequest<QueuedDelivery> {
+function queueMessage(body: QueuedDelivery, options: { delaySeconds?: number }): MessageSendRequest<QueuedBody> {
   const text = packedTexts.get(body);
-  // The queue's type is its consumer's (`QueuedBody`); the text is this same body's JSON.
-  if (text !== undefined) return { body: text as unknown as QueuedDelivery, contentType: 'text', ...options };
+  if (text !== undefined) return { body: text, contentType: 'text', ...options };
   return { body, contentType: 'json', ...options };
 }
 

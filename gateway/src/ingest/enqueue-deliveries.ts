@@ -1,6 +1,7 @@
 import type { Event } from '@sluice/protocol';
 import { applyFieldTransforms, durationMs, type FieldTransform, type Minimized, type TransformMemo } from '@sluice/consent';
-import { FULL_CONSENT, type IdentityIssue, type RequestFacts } from '../destinations/destination.ts';
+import { FULL_CONSENT, type RequestFacts } from '../destinations/destination.ts';
+import { ItemContexts } from '../destinations/prepare-item.ts';
 import { destinationFor } from '../destinations/registry.ts';
 import type { Env } from '../env.ts';
 import type { DestinationConfig, SiteConfig } from '../site-config/site-config.ts';
@@ -100,25 +101,6 @@ function minimizedOnce(by: Map<string, WeakMap<Event, Promise<Minimized>>>, even
   let minimized = events.get(event);
   if (minimized === undefined) events.set(event, (minimized = applyFieldTransforms(event, ip, transforms, memo)));
   return minimized;
-}
-
-/**
- * The facts `toItem` reads for one destination's items, with the site's identity settings and an
- * issue sink emptied per item: one object per distinct (facts, IP), not two spreads per item.
- */
-class ItemContexts {
-  #facts: RequestFacts | undefined;
-  #ip: string | undefined;
-  #context: (RequestFacts & { issues: Set<IdentityIssue> }) | undefined;
-  constructor(private readonly site: Pick<SiteConfig, 'defaultCountry'>) {}
-  for(facts: RequestFacts, ip: string | undefined): RequestFacts & { issues: Set<IdentityIssue> } {
-    if (this.#context === undefined || this.#facts !== facts || this.#ip !== ip) {
-      this.#context = { ...facts, ip, defaultCountry: this.site.defaultCountry, issues: new Set() };
-      this.#facts = facts;
-      this.#ip = ip;
-    } else this.#context.issues.clear();
-    return this.#context;
-  }
 }
 
 /** Records a drop when the event's `integrations` switch the destination off (`skipped_integrations`, the deciding key as detail). */
